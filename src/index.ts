@@ -1,0 +1,51 @@
+/**
+ * @file The public API: `import * as fg from 'flowgrad'`. See API.md for the contract.
+ */
+import './tensorMethods.js';
+import './autodiff/tape.js';
+import './autodiff/forward.js';
+import { Function, FunctionCtx } from './autodiff/function.js';
+import { grad as autogradGrad } from './autodiff/api.js';
+import { backward } from './autodiff/api.js';
+import { gradcheck, gradgradcheck } from './autodiff/gradcheck.js';
+
+export { Tensor } from './tensor/tensor.js';
+export type { DType, TypedArray } from './tensor/dtype.js';
+export type { TensorOptions, TensorData, NestedArray } from './tensor/create.js';
+export { tensor, zeros, ones, full, arange, eye, linspace, zerosLike, onesLike } from './tensor/create.js';
+export { manualSeed } from './tensor/random.js';
+export { promoteTypes } from './tensor/dtype.js';
+export { FlowgradError, ShapeError, DTypeError, AxisError, ValueError, AutogradError, TraceError, GraphFormatError } from './errors.js';
+
+export { add, sub, mul, div, pow, maximum, minimum, clamp } from './ops/elementwise/binary.js';
+export { neg, abs, exp, log, sqrt, sin, cos, tanh, sigmoid, relu, sign, square, reciprocal } from './ops/elementwise/unary.js';
+export { eq, ne, lt, le, gt, ge } from './ops/elementwise/compare.js';
+export { where } from './ops/elementwise/where.js';
+export { cast } from './ops/elementwise/cast.js';
+export { matmul } from './ops/linalg/matmul.js';
+export { sum, mean } from './ops/reduce/sum.js';
+export { max, min, argmax, argmin } from './ops/reduce/minmax.js';
+export { prod } from './ops/reduce/prod.js';
+export { reshape, view, flatten } from './ops/movement/reshape.js';
+export { expand } from './ops/movement/expand.js';
+export { clone, contiguous } from './ops/movement/clone.js';
+export { permute, transpose } from './ops/movement/permute.js';
+export { squeeze, unsqueeze } from './ops/movement/squeeze.js';
+export { slice } from './ops/movement/slice.js';
+export { concat, stack } from './ops/movement/concat.js';
+export { gather, indexSelect } from './ops/movement/gather.js';
+export { softmax, logSoftmax } from './ops/nn/softmax.js';
+export { crossEntropy } from './ops/nn/crossEntropy.js';
+export { conv2d, type Conv2dOptions } from './ops/nn/conv2d.js';
+export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/nn/pool.js';
+export { batchNorm } from './ops/nn/batchNorm.js';
+export { dropout } from './ops/nn/dropout.js';
+export { rand, randn } from './ops/creation/random.js';
+export { add_, sub_, mul_, div_, copy_, fill_, zero_ } from './ops/inplace.js';
+export { noGrad, enableGrad, isGradEnabled } from './ops/gradMode.js';
+export { jvp } from './autodiff/forward.js';
+export type { BackwardOptions } from './autodiff/backward.js';
+export type { GradOptions } from './autodiff/api.js';
+
+/** Reverse-mode autograd: `fg.autograd.grad`, `fg.autograd.Function`, `fg.autograd.backward`. */
+export const autograd = { grad: autogradGrad, backward, Function, FunctionCtx, gradcheck, gradgradcheck };

@@ -1,0 +1,101 @@
+/** @file Shapes (possibly with symbolic dims), strides and dim normalisation. */
+import { AxisError, ShapeError, ValueError } from '../errors.js';
+
+/** A dimension: a size, or the name of a symbolic size fixed only when a graph runs. */
+export type Dim = number | string;
+export type Shape = readonly number[];
+export type SymShape = readonly Dim[];
+
+export const shapeStr = (s: SymShape): string => `[${s.join(', ')}]`;
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+export function shapesEqual(a: SymShape, b: SymShape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export const isConcrete = (s: SymShape): s is Shape => s.every((d) => typeof d === 'number');
+
+/** Resolves a possibly negative dim against `ndim`, or throws an AxisError naming op and arg. */
+export function normalizeAxis(op: string, arg: string, axis: unknown, ndim: number): number {
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new AxisError(op, arg, axis, ndim);
+  // A 0-d tensor accepts dims 0 and -1, as in PyTorch.
+  const n = Math.max(ndim, 1);
+  if (axis < -n || axis >= n) throw new AxisError(op, arg, axis, ndim);
+  return axis < 0 ? axis + n : axis;
+}
+
+/** Normalises an axis argument (undefined = every dim) into sorted, unique dims. */
+export function normalizeAxes(op: string, arg: string, axes: unknown, ndim: number): number[] {
+  if (axes === undefined || axes === null) return Array.from({ length: ndim }, (_, i) => i);
+  const list = Array.isArray(axes) ? axes : [axes];
+  const out = list.map((a) => normalizeAxis(op, arg, a, ndim));
+  const unique = [...new Set(out)].sort((a, b) => a - b);
+  if (unique.length !== out.length) throw new ValueError(op, arg, 'distinct dims', axes);
+  return ndim === 0 ? [] : unique;
+}
+
+/** Checks that a user-given shape is an array of non-negative integers (and at most one -1 if allowed). */
+export function checkShapeArg(op: string, arg: string, shape: unknown, allowInfer = false): number[] {
+  const bad = () => new ValueError(op, arg, allowInfer ? 'an array of non-negative integers (one may be -1)' : 'an array of non-negative integers', shape);
+  if (!Array.isArray(shape)) throw bad();
+  let inferred = 0;
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d)) throw bad();
+    if (d === -1 && allowInfer) inferred++;
+    else if (d < 0) throw bad();
+  }
+  if (inferred > 1) throw bad();
+  return shape as number[];
+}
+
+/** Resolves a `-1` in a reshape target against the input's element count. */
+export function inferReshape(op: string, from: SymShape, to: readonly number[]): Dim[] {
+  const fromSize = symbolicSize(from);
+  const known = to.reduce((a, d) => (d === -1 ? a : a * d), 1);
+  const hole = to.indexOf(-1);
+  if (typeof fromSize !== 'number') {
+    // With a symbolic input size only a -1 can absorb the symbol; the graph checks it at run time.
+    if (hole < 0) return [...to];
+    const out: Dim[] = [...to];
+    out[hole] = fromSize;
+    return out;
+  }
+  if (hole >= 0) {
+    if (known === 0 || fromSize % known !== 0) throw new ShapeError(op, 'shape', `a shape with ${fromSize} elements`, shapeStr(to));
+    const out = [...to];
+    out[hole] = fromSize / known;
+    return out;
+  }
+  if (known !== fromSize) throw new ShapeError(op, 'shape', `a shape with ${fromSize} elements`, shapeStr(to));
+  return [...to];
+}
+
+/** The element count of a shape: a number, or a string such as `batch*784` for symbolic shapes. */
+export function symbolicSize(shape: SymShape): Dim {
+  let n = 1;
+  const syms: string[] = [];
+  for (const d of shape) {
+    if (typeof d === 'number') n *= d;
+    else syms.push(d);
+  }
+  if (syms.length === 0) return n;
+  if (n === 0) return 0;
+  return n === 1 ? syms.join('*') : [...syms, String(n)].join('*');
+}
