@@ -36,6 +36,7 @@ export { concat, stack } from './ops/movement/concat.js';
 export { gather, indexSelect } from './ops/movement/gather.js';
 export { softmax, logSoftmax } from './ops/nn/softmax.js';
 export { crossEntropy } from './ops/nn/crossEntropy.js';
+export { nllLoss } from './ops/nn/nllLoss.js';
 export { conv2d, type Conv2dOptions } from './ops/nn/conv2d.js';
 export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/nn/pool.js';
 export { batchNorm } from './ops/nn/batchNorm.js';

@@ -11,6 +11,7 @@ import { reduceRows } from './rows/reduce.js';
 import { movementRows } from './rows/movement.js';
 import { linalgRows } from './rows/linalg.js';
 import { nnRows } from './rows/nn.js';
+import { nnActivationRows } from './rows/nnActivations.js';
 
 export interface OpRow {
   /** Unique label, e.g. 'sum(axis=1, keepDim)'. */
@@ -31,4 +32,4 @@ export interface OpRow {
   readonly bad?: readonly { readonly call: () => unknown; readonly message: RegExp }[];
 }
 
-export const opTable: readonly OpRow[] = [...elementwiseRows, ...reduceRows, ...movementRows, ...linalgRows, ...nnRows];
+export const opTable: readonly OpRow[] = [...elementwiseRows, ...reduceRows, ...movementRows, ...linalgRows, ...nnRows, ...nnActivationRows];
