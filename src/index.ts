@@ -4,10 +4,6 @@
 import './tensorMethods.js';
 import './autodiff/tape.js';
 import './autodiff/forward.js';
-import { Function, FunctionCtx } from './autodiff/function.js';
-import { grad as autogradGrad } from './autodiff/api.js';
-import { backward } from './autodiff/api.js';
-import { gradcheck, gradgradcheck } from './autodiff/gradcheck.js';
 
 export { Tensor } from './tensor/tensor.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
@@ -34,6 +30,7 @@ export { squeeze, unsqueeze } from './ops/movement/squeeze.js';
 export { slice } from './ops/movement/slice.js';
 export { concat, stack } from './ops/movement/concat.js';
 export { gather, indexSelect } from './ops/movement/gather.js';
+export { scatterAdd, indexAdd } from './ops/movement/scatterAdd.js';
 export { softmax, logSoftmax } from './ops/nn/softmax.js';
 export { crossEntropy } from './ops/nn/crossEntropy.js';
 export { nllLoss } from './ops/nn/nllLoss.js';
@@ -48,5 +45,5 @@ export { jvp } from './autodiff/forward.js';
 export type { BackwardOptions } from './autodiff/backward.js';
 export type { GradOptions } from './autodiff/api.js';
 
-/** Reverse-mode autograd: `fg.autograd.grad`, `fg.autograd.Function`, `fg.autograd.backward`. */
-export const autograd = { grad: autogradGrad, backward, Function, FunctionCtx, gradcheck, gradgradcheck };
+/** Reverse-mode autograd: `fg.autograd.grad`, `fg.autograd.Function`, `fg.autograd.gradcheck`, … */
+export * as autograd from './autodiff/autograd.js';

@@ -17,6 +17,7 @@ import { clone, contiguous } from './ops/movement/clone.js';
 import { concat } from './ops/movement/concat.js';
 import { expand } from './ops/movement/expand.js';
 import { gather, indexSelect } from './ops/movement/gather.js';
+import { indexAdd, scatterAdd } from './ops/movement/scatterAdd.js';
 import { permute, transpose } from './ops/movement/permute.js';
 import { flatten, reshape, view } from './ops/movement/reshape.js';
 import { slice } from './ops/movement/slice.js';
@@ -82,6 +83,8 @@ declare module './tensor/tensor.js' {
     slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
     gather(dim: number, index: Tensor): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
+    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    indexAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     concat(others: Tensor[], dim?: number): Tensor;
     softmax(dim?: number): Tensor;
     logSoftmax(dim?: number): Tensor;
@@ -155,6 +158,8 @@ const methods: Partial<Record<keyof Tensor, (this: Tensor, ...args: any[]) => un
   slice(d, s, e, st) { return slice(this, d, s, e, st); },
   gather(d, i) { return gather(this, d, i); },
   indexSelect(d, i) { return indexSelect(this, d, i); },
+  scatterAdd(d, i, s) { return scatterAdd(this, d, i, s); },
+  indexAdd(d, i, s) { return indexAdd(this, d, i, s); },
   concat(others, d) { return concat([this, ...others], d); },
   softmax(d) { return softmax(this, d); },
   logSoftmax(d) { return logSoftmax(this, d); },

@@ -65,26 +65,62 @@ export function checkShapeArg(op: string, arg: string, shape: unknown, allowInfe
   return shape as number[];
 }
 
-/** Resolves a `-1` in a reshape target against the input's element count. */
-export function inferReshape(op: string, from: SymShape, to: readonly number[]): Dim[] {
-  const fromSize = symbolicSize(from);
-  const known = to.reduce((a, d) => (d === -1 ? a : a * d), 1);
+/** Whether `d` is a valid symbolic dim name ('batch', 'd0_1'). */
+export const isSymbol = (d: unknown): d is string => typeof d === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(d);
+
+/** Checks a reshape target: non-negative integers, at most one -1, and (in traces) symbolic dims. */
+export function checkReshapeArg(op: string, arg: string, shape: unknown): Dim[] {
+  const bad = () => new ValueError(op, arg, 'an array of non-negative integers (one may be -1) or symbolic dims', shape);
+  if (!Array.isArray(shape)) throw bad();
+  let holes = 0;
+  for (const d of shape) {
+    if (d === -1) holes++;
+    else if (!isSymbol(d) && !(typeof d === 'number' && Number.isInteger(d) && d >= 0)) throw bad();
+  }
+  if (holes > 1) throw bad();
+  return shape as Dim[];
+}
+
+/** A size as coefficient × product of symbols (symbols sorted), so symbolic sizes compare and divide. */
+interface Monomial {
+  readonly coef: number;
+  readonly syms: readonly string[];
+}
+const monomial = (dims: readonly Dim[]): Monomial => {
+  let coef = 1;
+  const syms: string[] = [];
+  for (const d of dims) typeof d === 'number' ? (coef *= d) : syms.push(d);
+  return { coef, syms: syms.sort() };
+};
+const monoStr = (m: Monomial): Dim => (m.syms.length === 0 ? m.coef : m.coef === 1 ? m.syms.join('*') : [...m.syms, m.coef].join('*'));
+
+/** Resolves a `-1` in a reshape target against the input's element count (symbolic sizes too). */
+export function inferReshape(op: string, from: SymShape, to: readonly Dim[]): Dim[] {
+  const total = monomial(from);
   const hole = to.indexOf(-1);
-  if (typeof fromSize !== 'number') {
-    // With a symbolic input size only a -1 can absorb the symbol; the graph checks it at run time.
-    if (hole < 0) return [...to];
-    const out: Dim[] = [...to];
-    out[hole] = fromSize;
-    return out;
+  const known = monomial(to.filter((d) => d !== -1));
+  const mismatch = () => new ShapeError(op, 'shape', `a shape with ${monoStr(total)} elements`, shapeStr(to));
+  if (hole < 0) {
+    if (total.coef === 0 && known.coef === 0) return [...to];
+    if (total.coef !== known.coef || total.syms.join() !== known.syms.join()) throw mismatch();
+    return [...to];
   }
-  if (hole >= 0) {
-    if (known === 0 || fromSize % known !== 0) throw new ShapeError(op, 'shape', `a shape with ${fromSize} elements`, shapeStr(to));
-    const out = [...to];
-    out[hole] = fromSize / known;
-    return out;
+  // The hole takes total / known: the known symbols must all appear in the total.
+  const rest = [...total.syms];
+  for (const s of known.syms) {
+    const i = rest.indexOf(s);
+    if (i < 0) throw mismatch();
+    rest.splice(i, 1);
   }
-  if (known !== fromSize) throw new ShapeError(op, 'shape', `a shape with ${fromSize} elements`, shapeStr(to));
-  return [...to];
+  if (known.coef === 0 || total.coef % known.coef !== 0) throw mismatch();
+  const out = [...to];
+  const coef = total.coef / known.coef;
+  if (rest.length > 1 || (rest.length === 1 && coef !== 1)) {
+    // A product of symbols has no single name: the graph would need a derived dim.
+    throw new ShapeError(op, 'shape', `a shape whose -1 resolves to a single size or symbol (it would be ${monoStr({ coef, syms: rest })})`, shapeStr(to));
+  }
+  out[hole] = rest.length === 1 ? rest[0] : coef;
+  return out;
 }
 
 /** The element count of a shape: a number, or a string such as `batch*784` for symbolic shapes. */

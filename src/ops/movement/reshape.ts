@@ -2,7 +2,7 @@
 import { reshapeKernelImpl, viewStrides } from '../../kernels/reference/views.js';
 import { registerKernel } from '../../kernels/registry.js';
 import { ValueError } from '../../errors.js';
-import { checkShapeArg, inferReshape, normalizeAxis } from '../../tensor/shape.js';
+import { type Dim, checkReshapeArg, inferReshape, normalizeAxis } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkTensor } from '../convert.js';
 import { apply1 } from '../dispatch.js';
@@ -11,14 +11,14 @@ import { defineOp } from '../schema.js';
 declare module '../schema.js' {
   interface OpAttrMap {
     /** The requested shape; one dim may be -1 (inferred from the input's size). */
-    reshape: { shape: readonly number[] };
+    reshape: { shape: readonly Dim[] };
   }
 }
 
 defineOp({
   name: 'reshape',
   inputs: ['x'],
-  infer: ([x], { shape }) => [{ shape: inferReshape('reshape', x.shape, checkShapeArg('reshape', 'shape', shape, true)), dtype: x.dtype }],
+  infer: ([x], { shape }) => [{ shape: inferReshape('reshape', x.shape, checkReshapeArg('reshape', 'shape', shape)), dtype: x.dtype }],
   vjp: ({ inputs: [x] }, [g]) => [reshape(g, x.shape as number[])],
   jvp: ({ attrs }, [t]) => [apply1('reshape', [t], attrs)],
   fusion: 'injective',
@@ -27,17 +27,17 @@ defineOp({
 registerKernel('reshape', { backend: 'reference', device: '*', kernel: ([x], _a, [out]) => [reshapeKernelImpl(x, out.shape as number[])] });
 
 /** The same elements in a new shape (one dim may be -1); a view when the layout allows. */
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+export function reshape(x: Tensor, shape: readonly Dim[]): Tensor {
   checkTensor('reshape', 'self', x);
-  checkShapeArg('reshape', 'shape', shape, true);
+  checkReshapeArg('reshape', 'shape', shape);
   if (shape.length === x.ndim && shape.every((d, i) => d === x.shape[i])) return x;
   return apply1('reshape', [x], { shape: [...shape] });
 }
 
 /** reshape that refuses to copy: the input's layout must allow a view, as torch's view(). */
-export function view(x: Tensor, shape: readonly number[]): Tensor {
+export function view(x: Tensor, shape: readonly Dim[]): Tensor {
   checkTensor('view', 'self', x);
-  const target = inferReshape('view', x.shape, checkShapeArg('view', 'shape', shape, true)) as number[];
+  const target = inferReshape('view', x.shape, checkReshapeArg('view', 'shape', shape)) as number[];
   if (!x.trace && x.size > 0 && viewStrides(x, target) === null) {
     throw new ValueError('view', 'self', 'a tensor whose layout allows this view (call contiguous() or use reshape())', `a non-contiguous tensor of shape [${x.shape.join(', ')}]`);
   }
