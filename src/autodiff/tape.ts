@@ -31,7 +31,12 @@ class OpNode extends FunctionNode {
 
   apply(grads: readonly Tensor[]): readonly (Tensor | null)[] {
     const saved = this.savedTensors();
-    const ctx: RuleContext<any> = { inputs: saved.slice(0, this.inputCount), outputs: saved.slice(this.inputCount), attrs: this.attrs };
+    const ctx: RuleContext<any> = {
+      inputs: saved.slice(0, this.inputCount),
+      outputs: saved.slice(this.inputCount),
+      attrs: this.attrs,
+      needsGrad: this.next.map((e) => e !== null),
+    };
     const result = this.schema.vjp!(ctx, grads);
     result.forEach((g, i) => {
       const x = ctx.inputs[i];

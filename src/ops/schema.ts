@@ -34,7 +34,12 @@ export interface RuleContext<A> {
   readonly inputs: readonly Tensor[];
   readonly outputs: readonly Tensor[];
   readonly attrs: A;
+  /** Which inputs need a gradient (every one when absent): rules may skip the others. */
+  readonly needsGrad?: readonly boolean[];
 }
+
+/** Whether a VJP rule must compute input i's gradient. */
+export const needsGrad = (ctx: RuleContext<unknown>, i: number): boolean => ctx.needsGrad?.[i] ?? true;
 
 export interface OpSchema<K extends OpName = OpName> {
   readonly name: K;

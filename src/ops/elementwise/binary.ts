@@ -11,7 +11,7 @@ import type { TensorType } from '../../tensor/type.js';
 import { binaryOperands } from '../convert.js';
 import { apply1 } from '../dispatch.js';
 import { sumToShape } from '../gradUtil.js';
-import { type OpFlags, type OpName, type OpSchema, type RuleContext, defineOp } from '../schema.js';
+import { type OpFlags, type OpName, type OpSchema, type RuleContext, defineOp, needsGrad } from '../schema.js';
 import { cast } from './cast.js';
 import { eq, gt } from './compare.js';
 import { log, neg } from './unary.js';
@@ -61,7 +61,7 @@ const RULES: Record<ArithOp, { vjp: OpSchema<'add'>['vjp']; jvp: OpSchema<'add'>
     flags: {},
   },
   pow: {
-    vjp: (ctx, [g]) => [toInput(ctx, 0, mul(g, dPowDBase(ctx))), toInput(ctx, 1, mul(g, dPowDExponent(ctx)))],
+    vjp: (ctx, [g]) => [needsGrad(ctx, 0) ? toInput(ctx, 0, mul(g, dPowDBase(ctx))) : null, needsGrad(ctx, 1) ? toInput(ctx, 1, mul(g, dPowDExponent(ctx))) : null],
     jvp: (ctx, [ta, tb]) => [add(mul(ta, dPowDBase(ctx)), mul(tb, dPowDExponent(ctx)))],
     flags: {},
   },

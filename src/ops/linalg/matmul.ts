@@ -13,7 +13,7 @@ import type { TensorType } from '../../tensor/type.js';
 import { checkTensor } from '../convert.js';
 import { apply1 } from '../dispatch.js';
 import { sumToShape } from '../gradUtil.js';
-import { defineOp } from '../schema.js';
+import { defineOp, needsGrad } from '../schema.js';
 import { add } from '../elementwise/binary.js';
 import { cast } from '../elementwise/cast.js';
 import { transpose } from '../movement/permute.js';
@@ -58,7 +58,10 @@ defineOp({
   inputs: ['a', 'b'],
   infer: inferMatmul,
   // A batch dim that was broadcast gets the gradient summed over it (sumToShape).
-  vjp: ({ inputs: [a, b] }, [g]) => [sumToShape(mm(g, mT(b)), a.shape), sumToShape(mm(mT(a), g), b.shape)],
+  vjp: (ctx, [g]) => {
+    const [a, b] = ctx.inputs;
+    return [needsGrad(ctx, 0) ? sumToShape(mm(g, mT(b)), a.shape) : null, needsGrad(ctx, 1) ? sumToShape(mm(mT(a), g), b.shape) : null];
+  },
   jvp: ({ inputs: [a, b] }, [ta, tb]) => [add(mm(ta, b), mm(a, tb))],
   fusion: 'complexOutFusable',
   flags: {},

@@ -17,7 +17,7 @@ import { type Dim, type SymShape, shapeStr } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkTensor } from '../convert.js';
 import { apply1 } from '../dispatch.js';
-import { defineOp } from '../schema.js';
+import { defineOp, needsGrad } from '../schema.js';
 import { add } from '../elementwise/binary.js';
 import { reshape } from '../movement/reshape.js';
 import { check4d, checkFloat, checkPairAttr, checkSameDType, checkShapeAttr, checkShapeIs, pairArg, slidingOutDim } from './convArgs.js';
@@ -96,7 +96,11 @@ defineOp({
     checkSameDType('conv2d', 'weight', w, x, 'input');
     return [{ shape: convOutShape('conv2d', x.shape, w.shape, attrs), dtype: x.dtype }];
   },
-  vjp: ({ inputs: [x, w], attrs }, [g]) => [conv2dBackwardInput(g, w, x.shape, attrs), conv2dBackwardWeight(x, g, w.shape, attrs)],
+  vjp: (ctx, [g]) => {
+    const { inputs: [x, w], attrs } = ctx;
+    // The image batch rarely needs a gradient: skip its (costly) transposed convolution.
+    return [needsGrad(ctx, 0) ? conv2dBackwardInput(g, w, x.shape, attrs) : null, needsGrad(ctx, 1) ? conv2dBackwardWeight(x, g, w.shape, attrs) : null];
+  },
   jvp: ({ inputs: [x, w], attrs }, [tx, tw]) => [add(conv(tx, w, attrs), conv(x, tw, attrs))],
   fusion: 'complexOutFusable',
   flags: {},
