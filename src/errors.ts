@@ -30,7 +30,7 @@ export class AxisError extends FlowgradError {
   constructor(op: string, arg: string, axis: unknown, ndim: number) {
     super(
       `${op}: argument '${arg}' expected a dim in [${-Math.max(ndim, 1)}, ${Math.max(ndim, 1) - 1}] ` +
-        `for a ${ndim}-d tensor, got ${String(axis)}`,
+        `for a ${ndim}-d tensor, got ${describe(axis)}`,
     );
   }
 }
@@ -75,7 +75,8 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint') return `${value}n (a bigint)`;
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   const ctor = (value as object).constructor?.name;
@@ -83,5 +84,5 @@ export function describe(value: unknown): string {
     const t = value as { shape: readonly number[]; dtype: string };
     return `a ${t.dtype} tensor of shape [${t.shape.join(', ')}]`;
   }
-  return ctor ? `a ${ctor}` : 'an object';
+  return ctor ? `${/^[AEIOU]/.test(ctor) ? 'an' : 'a'} ${ctor}` : 'an object';
 }

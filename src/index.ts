@@ -4,6 +4,7 @@
 import './tensorMethods.js';
 import './autodiff/tape.js';
 import './autodiff/forward.js';
+import './graphMethods.js';
 
 export { Tensor } from './tensor/tensor.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
@@ -17,6 +18,7 @@ export { add, sub, mul, div, pow, maximum, minimum, clamp } from './ops/elementw
 export { neg, abs, exp, log, sqrt, sin, cos, tanh, sigmoid, relu, sign, square, reciprocal } from './ops/elementwise/unary.js';
 export { eq, ne, lt, le, gt, ge } from './ops/elementwise/compare.js';
 export { where } from './ops/elementwise/where.js';
+export { addN } from './ops/elementwise/addN.js';
 export { cast } from './ops/elementwise/cast.js';
 export { matmul } from './ops/linalg/matmul.js';
 export { sum, mean } from './ops/reduce/sum.js';
@@ -43,6 +45,23 @@ export { add_, sub_, mul_, div_, copy_, fill_, zero_ } from './ops/inplace.js';
 export { noGrad, enableGrad, isGradEnabled } from './ops/gradMode.js';
 export { jvp } from './autodiff/forward.js';
 export type { BackwardOptions } from './autodiff/backward.js';
+
+// Graphs: trace and jit, the IR, graph autodiff and execution.
+export { Graph, GraphBuilder } from './ir/graph.js';
+export { Node, type AttrValue } from './ir/node.js';
+export { Value } from './ir/value.js';
+export { printGraph } from './ir/printer.js';
+export { parseGraph } from './ir/parser.js';
+export { verifyGraph } from './ir/verify.js';
+export { graphToJSON, graphFromJSON, toDot } from './ir/serialize.js';
+export { graphsEqual, graphDifference } from './ir/equal.js';
+export { GraphInterpreter } from './ir/interpreter.js';
+export { spec, trace, Spec } from './ir/trace.js';
+export { compile, registerExecutor, type Executable, type CompileOptions } from './runtime/compile.js';
+export type { ExecutionStats } from './runtime/sequential.js';
+export { gradGraph, type GradGraphOptions } from './autodiff/graph.js';
+export { grad, valueAndGrad, vjp, hessian, type GradTransformOptions } from './autodiff/functional.js';
+export { jit, type JitOptions, type Jitted } from './jit/jit.js';
 export type { GradOptions } from './autodiff/api.js';
 
 /** Reverse-mode autograd: `fg.autograd.grad`, `fg.autograd.Function`, `fg.autograd.gradcheck`, … */

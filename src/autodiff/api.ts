@@ -25,6 +25,7 @@ export interface GradOptions extends BackwardOptions {
  * `.grad` (PyTorch's torch.autograd.grad).
  */
 export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts: GradOptions = {}): Tensor[] {
+  if (typeof opts !== 'object' || opts === null) throw new ValueError('autograd.grad', 'opts', 'an options object { gradOutputs?, retainGraph?, createGraph?, allowUnused? }', opts);
   const outs = Array.isArray(outputs) ? outputs : [outputs];
   const ins = Array.isArray(inputs) ? inputs : [inputs];
   ins.forEach((x, i) => {
@@ -32,7 +33,7 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts
     if (!x.requiresGrad) throw new ValueError('autograd.grad', `inputs[${i}]`, 'a tensor that requires grad', given('one that does not'));
   });
   const seedsGiven = opts.gradOutputs === undefined ? undefined : Array.isArray(opts.gradOutputs) ? opts.gradOutputs : [opts.gradOutputs];
-  const seeds = seedsFor('autograd.grad', outs, seedsGiven);
+  const seeds = seedsFor('autograd.grad', outs, seedsGiven, 'gradOutputs');
   const createGraph = opts.createGraph ?? false;
   const result = runBackward({ roots: outs, seeds, retainGraph: opts.retainGraph ?? createGraph, createGraph, capture: ins });
   return result.map((g, i) => {

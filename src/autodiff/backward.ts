@@ -5,6 +5,7 @@
  */
 import { AutogradError, ShapeError, ValueError, describe } from '../errors.js';
 import { add } from '../ops/elementwise/binary.js';
+import { cast } from '../ops/elementwise/cast.js';
 import { clone } from '../ops/movement/clone.js';
 import { ones, zeros } from '../tensor/create.js';
 import { shapesEqual, shapeStr } from '../tensor/shape.js';
@@ -28,8 +29,11 @@ interface Plan {
   readonly capture?: readonly Tensor[];
 }
 
-/** Checks the roots and makes their seed gradients (ones for scalar roots). */
-export function seedsFor(op: string, roots: readonly Tensor[], given: readonly (Tensor | null | undefined)[] | undefined): Tensor[] {
+/**
+ * Checks the roots and makes their seed gradients (ones for scalar roots). `arg` names the
+ * seeds in errors: 'gradient' for backward, 'gradOutputs' for autograd.grad.
+ */
+export function seedsFor(op: string, roots: readonly Tensor[], given: readonly (Tensor | null | undefined)[] | undefined, arg = 'gradient'): Tensor[] {
   return roots.map((r, i) => {
     if (!(r instanceof Tensor)) throw new ValueError(op, 'outputs', 'tensors', r);
     if (!r.requiresGrad) {
@@ -42,9 +46,11 @@ export function seedsFor(op: string, roots: readonly Tensor[], given: readonly (
       }
       return ones(r.shape as number[], { dtype: r.dtype, device: r.device });
     }
-    if (!(g instanceof Tensor)) throw new ValueError(op, 'gradient', 'a tensor', g);
-    if (!shapesEqual(g.shape, r.shape)) throw new ShapeError(op, 'gradient', shapeStr(r.shape), shapeStr(g.shape));
-    return g;
+    const name = arg === 'gradient' ? arg : `${arg}[${i}]`;
+    if (!(g instanceof Tensor)) throw new ValueError(op, name, 'a tensor', g);
+    if (!shapesEqual(g.shape, r.shape)) throw new ShapeError(op, name, shapeStr(r.shape), shapeStr(g.shape));
+    // Gradients take their tensor's dtype (as PyTorch casts them), so a float32 leaf never gets a float64 .grad.
+    return g.dtype === r.dtype ? g : cast(g, r.dtype);
   });
 }
 
@@ -66,13 +72,14 @@ function walk(plan: Plan): (Tensor | null)[] {
   }
 
   const accumulate = (into: Tensor | null | undefined, g: Tensor): Tensor => (into ? add(into, g) : g);
+  // Into `.grad`, accumulating across backward calls; a fresh tensor, since `g` may be a
+  // broadcast view or shared with another tensor's gradient.
+  const storeGrad = (t: Tensor, g: Tensor) => {
+    t.grad = t.grad ? add(t.grad, g) : plan.createGraph ? g : clone(g);
+  };
   const deliverLeaf = (leaf: Tensor, g: Tensor) => {
-    if (plan.capture) {
-      if (leafTargets.has(leaf)) captured.set(leaf, accumulate(captured.get(leaf), g));
-      return;
-    }
-    // A fresh tensor: `g` may be a broadcast view or shared with another leaf's gradient.
-    leaf.grad = leaf.grad ? add(leaf.grad, g) : plan.createGraph ? g : clone(g);
+    if (!plan.capture) storeGrad(leaf, g);
+    else if (leafTargets.has(leaf)) captured.set(leaf, accumulate(captured.get(leaf), g));
   };
   const addToBuffer = (node: FunctionNode, index: number, g: Tensor) => {
     let buf = buffers.get(node);
@@ -81,6 +88,9 @@ function walk(plan: Plan): (Tensor | null)[] {
   };
 
   const dependencies = countDependencies(plan.roots);
+  // autograd.grad runs only the nodes that lead to a requested input, as PyTorch does: the
+  // rest of the graph keeps its saved tensors for a later backward.
+  const leadsToTarget = plan.capture ? nodesLeadingTo(dependencies.keys(), leafTargets, nodeTargets) : null;
   plan.roots.forEach((r, i) => {
     if (r.gradFn) addToBuffer(r.gradFn as FunctionNode, r.outputIndex, plan.seeds[i]);
     else deliverLeaf(r, plan.seeds[i]);
@@ -90,15 +100,18 @@ function walk(plan: Plan): (Tensor | null)[] {
   const visited: FunctionNode[] = [];
   while (ready.length > 0) {
     const node = ready.pop()!;
-    visited.push(node);
     const buf = buffers.get(node);
     buffers.delete(node);
     let inputGrads: readonly (Tensor | null)[] = [];
     if (buf) {
       for (const [index, t] of nodeTargets.get(node) ?? []) if (buf[index]) captured.set(t, buf[index]!);
-      for (const [index, t] of retainedOf(node)) if (buf[index]) t.grad = plan.createGraph ? buf[index] : clone(buf[index]!);
+      // Like leaves, retained non-leaves get `.grad` from backward() only, not from autograd.grad.
+      if (!plan.capture) for (const [index, t] of retainedOf(node)) if (buf[index]) storeGrad(t, buf[index]!);
+    }
+    if (buf && (!leadsToTarget || leadsToTarget.has(node))) {
       const grads = buf.map((g, i) => g ?? zeros(node.outputTypes[i].shape as number[], { dtype: node.outputTypes[i].dtype }));
       inputGrads = node.apply(grads);
+      visited.push(node);
     }
     node.next.forEach((edge, i) => {
       if (!edge) return;
@@ -113,6 +126,30 @@ function walk(plan: Plan): (Tensor | null)[] {
   }
   if (!plan.retainGraph) for (const n of visited) n.release();
   return (plan.capture ?? []).map((t) => captured.get(t) ?? null);
+}
+
+/** The nodes with a path (through their inputs) to a target leaf or to a node that made a target. */
+function nodesLeadingTo(nodes: Iterable<FunctionNode>, leafTargets: ReadonlySet<Tensor>, nodeTargets: ReadonlyMap<FunctionNode, unknown>): Set<FunctionNode> {
+  const memo = new Map<FunctionNode, boolean>();
+  // Iterative post-order: graphs can be deeper than the JS stack (long RNN chains).
+  for (const start of nodes) {
+    const stack: FunctionNode[] = [start];
+    while (stack.length > 0) {
+      const n = stack[stack.length - 1];
+      if (memo.has(n)) {
+        stack.pop();
+        continue;
+      }
+      const pending = n.next.filter((e) => e?.node && !memo.has(e.node)).map((e) => e!.node!);
+      if (pending.length > 0) {
+        stack.push(...pending);
+        continue;
+      }
+      stack.pop();
+      memo.set(n, n.next.some((e) => !!e && (e.node ? nodeTargets.has(e.node) || memo.get(e.node)! : leafTargets.has(e.leaf!))));
+    }
+  }
+  return new Set([...memo].filter(([, leads]) => leads).map(([n]) => n));
 }
 
 /** For each node reachable from the roots, how many edges from other reachable nodes point at it. */

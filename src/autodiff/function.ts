@@ -9,6 +9,7 @@
  */
 import { AutogradError, ShapeError, ValueError } from '../errors.js';
 import { makeView } from '../kernels/reference/views.js';
+import { cast } from '../ops/elementwise/cast.js';
 import { isFloating } from '../tensor/dtype.js';
 import { shapesEqual, shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -74,9 +75,16 @@ class CustomNode extends FunctionNode {
       if (!(g instanceof Tensor)) throw new ValueError(this.name, `gradient ${i}`, 'a Tensor or null', g);
       const x = this.tensorArgs[i];
       if (!shapesEqual(g.shape, x.shape)) throw new ShapeError(this.name, `gradient ${i}`, `${shapeStr(x.shape)} (the input's shape)`, shapeStr(g.shape));
-      return g;
+      // A gradient takes its input's dtype (as PyTorch casts it), whatever dtype backward computed in.
+      return g.dtype === x.dtype || !isFloating(x.dtype) ? g : cast(g, x.dtype);
     });
   }
+}
+
+function detachFromTape(t: Tensor): void {
+  t.gradFn = null;
+  t.outputIndex = 0;
+  t.setRequiresGradUnchecked(false);
 }
 
 /** Base class of custom differentiable functions; subclasses define static forward and backward. */
@@ -103,7 +111,10 @@ export class Function {
     });
     if (isGradEnabled() && tensorArgs.some((t) => t.requiresGrad)) {
       const node = new CustomNode(`${this.name}Backward`, this, ctx, tensorArgs, argIsTensor, outs);
-      attachOutputs(node, outs.filter((o) => isFloating(o.dtype)));
+      // Every output keeps its position (backward gets one gradient per output), but only
+      // floating ones join the tape: int and bool outputs carry no gradient.
+      attachOutputs(node, outs);
+      for (const o of outs) if (!isFloating(o.dtype)) detachFromTape(o);
     }
     return single ? outs[0] : outs;
   }

@@ -50,6 +50,8 @@ export function gradcheck(f: Fn, inputs: Tensor[], opts: GradcheckOptions = {}):
   const eps = opts.eps ?? 1e-6;
   const atol = opts.atol ?? 1e-5;
   const rtol = opts.rtol ?? 1e-3;
+  if (typeof f !== 'function') throw new ValueError('gradcheck', 'f', 'a function', f);
+  if (!Array.isArray(inputs)) throw new ValueError('gradcheck', 'inputs', 'an array of float64 tensors', inputs);
   inputs.forEach((x, i) => {
     if (!(x instanceof Tensor) || x.dtype !== 'float64') throw new ValueError('gradcheck', `inputs[${i}]`, 'a float64 tensor', x);
   });

@@ -4,8 +4,11 @@
  * Graphs are built with a GraphBuilder and then treated as immutable: passes return new
  * graphs rather than editing their input.
  */
+import type { Tensor } from '../tensor/tensor.js';
 import type { TensorType } from '../tensor/type.js';
+import { inferOutputTypes } from './graphOps.js';
 import { type AttrValue, Node } from './node.js';
+import { printGraph } from './printer.js';
 import { Value } from './value.js';
 
 export class Graph {
@@ -15,6 +18,26 @@ export class Graph {
     readonly nodes: readonly Node[],
     readonly outputs: readonly Value[],
   ) {}
+
+  /** The text form (STYLE.md §5); `parseGraph(g.toString())` gives back an equal graph. */
+  toString(): string {
+    return printGraph(this);
+  }
+
+  /** For each value of this graph, the nodes that read it, in graph order (a node reading it twice appears once). */
+  consumers(): Map<Value, Node[]> {
+    const out = new Map<Value, Node[]>();
+    for (const v of this.inputs) out.set(v, []);
+    for (const n of this.nodes) for (const v of n.outputs) out.set(v, []);
+    for (const n of this.nodes) {
+      for (const v of new Set(n.inputs)) {
+        const list = out.get(v);
+        if (list) list.push(n);
+        else out.set(v, [n]);
+      }
+    }
+    return out;
+  }
 }
 
 export interface NodeOptions {
@@ -43,6 +66,20 @@ export class GraphBuilder {
     node.outputs = outTypes.map((t) => new Value(this.nextId++, t, node));
     this.nodes.push(node);
     return node;
+  }
+
+  /**
+   * Appends a node whose output types are inferred from its op's schema (and validated):
+   * `b.addOp('sum', [x], { axes: [1], keepDim: false })`.
+   */
+  addOp(op: string, inputs: readonly Value[], attrs: Readonly<Record<string, AttrValue>> = {}, opts: NodeOptions = {}): Node {
+    const outTypes = inferOutputTypes(op, inputs.map((v) => v.type), attrs, opts.subgraphs ?? []);
+    return this.addNode(op, inputs, attrs, outTypes, opts);
+  }
+
+  /** Appends a `constant` node holding `value` and returns its output. */
+  addConstant(value: Tensor, opts: NodeOptions = {}): Value {
+    return this.addNode('constant', [], { value }, [{ shape: value.shape, dtype: value.dtype }], opts).outputs[0];
   }
 
   build(outputs: readonly Value[]): Graph {

@@ -18,6 +18,9 @@ export function checkTensor(op: string, arg: string, x: unknown): Tensor {
 
 const isNumberLike = (x: unknown): x is number | boolean => typeof x === 'number' || typeof x === 'boolean';
 
+/** A JS boolean is the lowest kind, so it always takes the tensor's dtype; a number may widen it. */
+const weakType = (t: DType, value: number | boolean): DType => (typeof value === 'boolean' ? t : weakNumberType(t, value));
+
 /**
  * The two operands of a binary op at their common dtype. A JS number takes the tensor's
  * dtype (weak typing, as JAX and PyTorch scalars do) unless it would not fit.
@@ -29,12 +32,12 @@ export function binaryOperands(op: string, a: unknown, b: unknown, castTo: (t: T
   }
   if (a instanceof Tensor) {
     if (!isNumberLike(b)) throw new ValueError(op, 'other', 'a Tensor or a number', b);
-    const dtype = weakNumberType(a.dtype, Number(b));
+    const dtype = weakType(a.dtype, b);
     return [a.dtype === dtype ? a : castTo(a, dtype), scalar(Number(b), dtype, a.device)];
   }
   if (b instanceof Tensor) {
     if (!isNumberLike(a)) throw new ValueError(op, 'self', 'a Tensor or a number', a);
-    const dtype = weakNumberType(b.dtype, Number(a));
+    const dtype = weakType(b.dtype, a);
     return [scalar(Number(a), dtype, b.device), b.dtype === dtype ? b : castTo(b, dtype)];
   }
   if (isNumberLike(a) && isNumberLike(b)) return [scalar(Number(a), 'float32'), scalar(Number(b), 'float32')];

@@ -4,11 +4,14 @@
  * as the in-place family consult it without depending on the tape.
  */
 
+import { ValueError } from '../errors.js';
+
 let enabled = true;
 
 export const isGradEnabled = (): boolean => enabled;
 
-function withGradMode<T>(value: boolean, fn: () => T): T {
+function withGradMode<T>(op: string, value: boolean, fn: () => T): T {
+  if (typeof fn !== 'function') throw new ValueError(op, 'fn', 'a function to run', fn);
   const previous = enabled;
   enabled = value;
   try {
@@ -19,8 +22,8 @@ function withGradMode<T>(value: boolean, fn: () => T): T {
 }
 
 /** Runs `fn` with recording off: results have no gradFn and do not require grad. */
-export const noGrad = <T>(fn: () => T): T => withGradMode(false, fn);
+export const noGrad = <T>(fn: () => T): T => withGradMode('noGrad', false, fn);
 /** Runs `fn` with recording on, even inside noGrad. */
-export const enableGrad = <T>(fn: () => T): T => withGradMode(true, fn);
+export const enableGrad = <T>(fn: () => T): T => withGradMode('enableGrad', true, fn);
 /** Runs `fn` with recording set to `value`. */
-export const setGradEnabled = <T>(value: boolean, fn: () => T): T => withGradMode(value, fn);
+export const setGradEnabled = <T>(value: boolean, fn: () => T): T => withGradMode('setGradEnabled', value, fn);

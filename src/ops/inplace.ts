@@ -5,15 +5,15 @@
  * bumping the storage version so the tape can tell a saved tensor was changed. On tensors
  * that require grad they are allowed only inside `noGrad` (optimizers use them there).
  */
-import { AutogradError, ShapeError, TraceError, ValueError } from '../errors.js';
+import { AutogradError, DTypeError, ShapeError, TraceError, ValueError, given } from '../errors.js';
 import { copyInto } from '../kernels/reference/copy.js';
 import { broadcastShapes } from '../tensor/broadcast.js';
+import { type DType } from '../tensor/dtype.js';
 import { shapesEqual, shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkTensor, scalar } from './convert.js';
 import { isGradEnabled } from './gradMode.js';
 import { type Operand, add, div, mul, sub } from './elementwise/binary.js';
-
 
 function checkWritable(op: string, x: Tensor): void {
   checkTensor(op, 'self', x);
@@ -24,7 +24,14 @@ function checkWritable(op: string, x: Tensor): void {
         '(as optimizers do) or use the out-of-place op',
     );
   }
+  // A stride-0 dim (from expand) maps many elements to one memory location: writes would race.
+  if (x.shape.some((d, i) => d > 1 && x.strides[i] === 0)) {
+    throw new ValueError(op, 'self', 'a tensor whose elements do not share memory (expand() makes stride-0 views; clone() it first)', given(`a view of shape ${shapeStr(x.shape)} with strides [${x.strides.join(', ')}]`));
+  }
 }
+
+// bool < int32 < float: a result may be written back only into a dtype of its kind or higher (PyTorch's canCast).
+const KIND: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
 
 /** Writes `value` into `x`'s storage and marks the storage modified. */
 function writeBack(op: string, x: Tensor, value: Tensor): Tensor {
@@ -38,7 +45,12 @@ function writeBack(op: string, x: Tensor, value: Tensor): Tensor {
 
 const inPlace = (op: string, f: (a: Tensor, b: Operand) => Tensor) => (x: Tensor, other: Operand): Tensor => {
   checkWritable(op, x);
-  return writeBack(op, x, f(x, other));
+  if (!(other instanceof Tensor) && typeof other !== 'number') throw new ValueError(op, 'other', 'a Tensor or a number', other);
+  const result = f(x, other);
+  if (KIND[result.dtype] > KIND[x.dtype]) {
+    throw new DTypeError(op, 'self', `${result.dtype} (the result's dtype, which cannot be written back into self; use the out-of-place op)`, x.dtype);
+  }
+  return writeBack(op, x, result);
 };
 
 export const add_ = inPlace('add_', add);
@@ -53,10 +65,13 @@ export function copy_(x: Tensor, src: Tensor): Tensor {
   return writeBack('copy_', x, src);
 }
 
-export function fill_(x: Tensor, value: number | boolean): Tensor {
-  checkWritable('fill_', x);
-  if (typeof value !== 'number' && typeof value !== 'boolean') throw new ValueError('fill_', 'value', 'a number or boolean', value);
-  return writeBack('fill_', x, scalar(Number(value), x.dtype, x.device));
+function fillWith(op: string, x: Tensor, value: number | boolean): Tensor {
+  checkWritable(op, x);
+  if (typeof value !== 'number' && typeof value !== 'boolean') throw new ValueError(op, 'value', 'a number or boolean', value);
+  return writeBack(op, x, scalar(Number(value), x.dtype, x.device));
 }
 
-export const zero_ = (x: Tensor): Tensor => fill_(x, 0);
+/** Sets every element of `x` to `value` (converted to x's dtype). */
+export const fill_ = (x: Tensor, value: number | boolean): Tensor => fillWith('fill_', x, value);
+/** Sets every element of `x` to 0. */
+export const zero_ = (x: Tensor): Tensor => fillWith('zero_', x, 0);

@@ -35,18 +35,24 @@ const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 
 
 /** The dtype of a binary op on tensors of dtypes a and b. */
 export function promoteTypes(a: DType, b: DType): DType {
-  return RANK[a] >= RANK[b] ? a : b;
+  const ra = RANK[a];
+  const rb = RANK[b];
+  // Public (fg.promoteTypes): validate, but only on the failure path, as it runs on every op.
+  if (ra === undefined) checkDType('promoteTypes', 'a', a);
+  if (rb === undefined) checkDType('promoteTypes', 'b', b);
+  return ra >= rb ? a : b;
 }
 
 /**
  * The dtype a JS number takes beside a tensor of dtype `t`: the tensor's, unless the number
- * would not fit it (1.5 with an int32 tensor gives float32, 2 with a bool tensor gives int32).
+ * is of a higher kind (PyTorch's result_type): 1.5 with an int32 tensor gives float32, and
+ * any number with a bool tensor gives int32 (1 too: bool + 1 is arithmetic, as in PyTorch).
+ * A JS boolean operand keeps the tensor's dtype; callers handle that case.
  */
 export function weakNumberType(t: DType, value: number): DType {
   if (isFloating(t)) return t;
   if (!Number.isInteger(value)) return 'float32';
-  if (t === 'bool' && value !== 0 && value !== 1) return 'int32';
-  return t;
+  return t === 'bool' ? 'int32' : t;
 }
 
 /** Floating ops (exp, log, …) on int or bool inputs compute in float32, as in PyTorch. */

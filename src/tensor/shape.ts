@@ -89,7 +89,10 @@ interface Monomial {
 const monomial = (dims: readonly Dim[]): Monomial => {
   let coef = 1;
   const syms: string[] = [];
-  for (const d of dims) typeof d === 'number' ? (coef *= d) : syms.push(d);
+  for (const d of dims) {
+    if (typeof d === 'number') coef *= d;
+    else syms.push(d);
+  }
   return { coef, syms: syms.sort() };
 };
 const monoStr = (m: Monomial): Dim => (m.syms.length === 0 ? m.coef : m.coef === 1 ? m.syms.join('*') : [...m.syms, m.coef].join('*'));

@@ -4,7 +4,7 @@
  * This layer knows nothing of ops: the arithmetic methods (`add`, `matmul`, …) are attached
  * by `ops/methods.ts`, so that dependencies point down (DESIGN.md, layers).
  */
-import { AutogradError, DTypeError, TraceError } from '../errors.js';
+import { AutogradError, DTypeError, TraceError, ValueError, given } from '../errors.js';
 import { type DType, type TypedArray, ARRAY_OF, isFloating } from './dtype.js';
 import { type Shape, contiguousStrides, sizeOf } from './shape.js';
 import { Storage } from './storage.js';
@@ -150,7 +150,7 @@ export class Tensor {
   item(): number {
     this.assertConcrete('item');
     if (this.size !== 1) {
-      throw new TraceError(`item: expected a tensor with one element, got shape [${this.shape.join(', ')}]`);
+      throw new ValueError('item', 'self', 'a tensor with one element', given(`a tensor of shape [${this.shape.join(', ')}]`));
     }
     const v = this.storage.data[this.offset];
     return (this.dtype === 'bool' ? v !== 0 : v) as number;
@@ -169,7 +169,8 @@ export class Tensor {
 
   toString(): string {
     if (this.trace) return `Tensor(traced, shape=[${this.shape.join(', ')}], dtype=${this.dtype})`;
-    const body = this.size <= 64 ? JSON.stringify(this.toArray()) : `<${this.size} elements>`;
+    // Not JSON.stringify: it would print NaN and ±Infinity as null.
+    const body = this.size <= 64 ? formatNested(this.toArray()) : `<${this.size} elements>`;
     return `Tensor(${body}, shape=[${this.shape.join(', ')}], dtype=${this.dtype}${this.gradFn ? `, gradFn=${this.gradFn.name}` : this.requiresGrad ? ', requiresGrad=true' : ''})`;
   }
 
@@ -180,6 +181,10 @@ export class Tensor {
   private assertConcrete(what: string): void {
     if (this.trace) throw traceConcretizationError(what, this.trace.source);
   }
+}
+
+function formatNested(value: unknown): string {
+  return Array.isArray(value) ? `[${value.map(formatNested).join(',')}]` : Object.is(value, -0) ? '-0' : String(value);
 }
 
 /** The error for a traced value used where JS needs a concrete one (a branch, a print). */

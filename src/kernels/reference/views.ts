@@ -4,7 +4,10 @@ import { Tensor } from '../../tensor/tensor.js';
 import { copyAs } from './copy.js';
 
 export function makeView(x: Tensor, shape: readonly number[], strides: readonly number[], offset = x.offset): Tensor {
-  return new Tensor(x.storage, shape, strides, offset, x.dtype, x.device);
+  const view = new Tensor(x.storage, shape, strides, offset, x.dtype, x.device);
+  // A view of a traced value (detach() while tracing) stands for the same graph value.
+  view.trace = x.trace;
+  return view;
 }
 
 /**

@@ -8,7 +8,7 @@ import { DTypeError } from '../../errors.js';
 import { broadcastShapes } from '../../tensor/broadcast.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { TensorType } from '../../tensor/type.js';
-import { binaryOperands } from '../convert.js';
+import { binaryOperands, checkTensor } from '../convert.js';
 import { apply1 } from '../dispatch.js';
 import { sumToShape } from '../gradUtil.js';
 import { type OpFlags, type OpName, type OpSchema, type RuleContext, defineOp, needsGrad } from '../schema.js';
@@ -107,6 +107,7 @@ export const maximum = (a: Operand, b: Operand): Tensor => binary('maximum', a, 
 export const minimum = (a: Operand, b: Operand): Tensor => binary('minimum', a, b);
 /** `x` clamped to [lo, hi]; either bound may be omitted. */
 export function clamp(x: Tensor, lo?: number | null, hi?: number | null): Tensor {
+  checkTensor('clamp', 'self', x);
   let y = x;
   if (lo !== undefined && lo !== null) y = maximum(y, lo);
   if (hi !== undefined && hi !== null) y = minimum(y, hi);

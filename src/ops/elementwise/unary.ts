@@ -91,6 +91,6 @@ export const relu = (x: Tensor): Tensor => unary('relu', x);
 export const sign = (x: Tensor): Tensor => unary('sign', x);
 
 /** x² (as mul, so it shares mul's kernels and rules). */
-export const square = (x: Tensor): Tensor => mul(x, x);
+export const square = (x: Tensor): Tensor => mul(checkTensor('square', 'self', x), x);
 /** 1 / x. */
-export const reciprocal = (x: Tensor): Tensor => div(1, x);
+export const reciprocal = (x: Tensor): Tensor => div(1, checkTensor('reciprocal', 'self', x));

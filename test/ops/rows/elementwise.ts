@@ -58,5 +58,18 @@ export const elementwiseRows: OpRow[] = [
   { name: 'where', fn: (a, b) => fg.where(fg.gt(a, 0), a, b), inputs: () => [randomTensor([2, 3], 27), randomTensor([3], 28)], gradOrder: 2 },
   { name: 'where values', fn: (a) => fg.where(fg.gt(a, 0), a, -1), inputs: () => [f64([1, -2, 3])], gradOrder: 0, expected: [1, -1, 3] },
   { name: 'cast', fn: (x) => fg.cast(x, 'float32').mul(2).double(), inputs: () => [randomTensor([3], 29)], gradOrder: 1, gradcheck: { eps: 1e-2, atol: 1e-4 } },
+  { name: 'addN', fn: (a, b, c) => fg.addN([a, b, c]).mul(a), inputs: () => [randomTensor([2, 3], 31), randomTensor([2, 3], 32), randomTensor([2, 3], 33)], gradOrder: 2 },
+  { name: 'addN values', fn: (a, b) => fg.addN([a, b, a]), inputs: () => [f64([1, 2]), f64([10, 20])], gradOrder: 0, expected: [12, 24] },
+  {
+    name: 'addN bad inputs',
+    fn: (a) => fg.addN([a]),
+    inputs: () => [f64([1])],
+    gradOrder: 0,
+    bad: [
+      { call: () => fg.addN([fg.ones([2]), fg.ones([3])]), message: /addN: argument 'xs\[1\]' expected shape \[2\], got \[3\]/ },
+      { call: () => fg.addN([]), message: /addN: argument 'xs' expected at least one tensor/ },
+      { call: () => fg.addN([fg.ones([2]), 'x' as never]), message: /addN: argument 'xs\[1\]' expected a Tensor/ },
+    ],
+  },
   { name: 'clamp', fn: (x) => fg.clamp(x, -0.5, 0.5), inputs: () => [awayFrom([2, 3], 30, 0.5, 0.05)], gradOrder: 1 },
 ];

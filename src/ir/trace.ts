@@ -1,0 +1,188 @@
+/**
+ * @file Tracing (the recorder behind fg.trace and jit): runs a function on placeholder tensors and records the ops it calls into
+ * a Graph, through the tracing dispatch key.
+ *
+ * The key sits below autograd, so a traced function may itself call backward() or grad():
+ * the tape runs over traced values and its VJP ops are recorded too (`jit(grad(f))`).
+ */
+import { TraceError, ValueError, describe } from '../errors.js';
+import { Graph, GraphBuilder } from './graph.js';
+import type { Value } from './value.js';
+import { type DispatchKey, registerDispatchKey } from '../ops/dispatch.js';
+import { type DType, checkDType } from '../tensor/dtype.js';
+import { type Dim, shapeStr } from '../tensor/shape.js';
+import { Storage } from '../tensor/storage.js';
+import { type TraceHandle, Tensor } from '../tensor/tensor.js';
+import type { TensorType } from '../tensor/type.js';
+import { userSourceLine } from './sourceLine.js';
+
+/** An abstract input: a shape whose dims may be null (a fresh symbol) or a name ('batch'). */
+export class Spec implements TensorType {
+  constructor(
+    readonly shape: readonly Dim[],
+    readonly dtype: DType,
+  ) {}
+  toString(): string {
+    return `spec(${shapeStr(this.shape)}, ${this.dtype})`;
+  }
+}
+
+/** `fg.spec([null, 784])`: an abstract input of that shape and dtype (float32 by default). */
+export function spec(shape: readonly (number | string | null)[], dtype: DType = 'float32'): Spec {
+  if (!Array.isArray(shape)) throw new ValueError('spec', 'shape', 'an array of sizes, names or null', shape);
+  let fresh = 0;
+  const dims = shape.map((d, i): Dim => {
+    if (d === null) return `d${i}_${fresh++}`;
+    if (typeof d === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(d)) return d;
+    if (typeof d === 'number' && Number.isInteger(d) && d >= 0) return d;
+    throw new ValueError('spec', `shape[${i}]`, 'a non-negative integer, a name such as "batch", or null', d);
+  });
+  return new Spec(dims, checkDType('spec', 'dtype', dtype));
+}
+
+class TraceState {
+  readonly builder: GraphBuilder;
+  /** Concrete tensors already captured as constants, so each is captured once. */
+  private readonly constants = new Map<Tensor, Value>();
+  open = true;
+  constructor(name: string) {
+    this.builder = new GraphBuilder(name);
+  }
+
+  valueOf(t: Tensor): Value {
+    const h = t.trace as TracerHandle | null;
+    if (h) {
+      if (h.state !== this) {
+        throw new TraceError(
+          `a traced value${h.source ? ` created at ${h.source}` : ''} escaped the trace that made it ` +
+            '(was it kept in a variable outside the traced function?)',
+        );
+      }
+      return h.value;
+    }
+    let v = this.constants.get(t);
+    if (!v) {
+      // Captured by reference, like a parameter: in-place updates are seen by later runs.
+      v = this.builder.addNode('constant', [], { value: t }, [{ shape: t.shape, dtype: t.dtype }], { device: t.device }).outputs[0];
+      this.constants.set(t, v);
+    }
+    return v;
+  }
+}
+
+interface TracerHandle extends TraceHandle {
+  readonly state: TraceState;
+  readonly value: Value;
+}
+
+const stack: TraceState[] = [];
+const emptyStorage = (dtype: DType) => new Storage(new Float32Array(0) as never, dtype);
+
+/** A placeholder tensor standing for `value` while `state` traces. */
+export function tracer(state: TraceState, value: Value, source: string | undefined, device = 'cpu'): Tensor {
+  const { shape, dtype } = value.type;
+  const t = new Tensor(emptyStorage(dtype), shape as number[], shape.map(() => 0), 0, dtype, device);
+  const handle: TracerHandle = { state, value, source };
+  t.trace = handle;
+  return t;
+}
+
+const tracingKey: DispatchKey = {
+  name: 'tracing',
+  priority: 10,
+  wants(_schema, inputs) {
+    // Also claims traced inputs outside any trace, to report them as escaped.
+    if (inputs.length === 0) return stack.length > 0;
+    for (const t of inputs) if (t.trace) return true;
+    return false;
+  },
+  call(schema, inputs, attrs, outTypes) {
+    const state = stack[stack.length - 1];
+    if (!state) {
+      const h = inputs.find((t) => t.trace)!.trace!;
+      throw new TraceError(`${schema.name}: a traced value${h.source ? ` created at ${h.source}` : ''} was used after its trace ended (was it kept outside the traced function?)`);
+    }
+    const values = inputs.map((t) => state.valueOf(t));
+    const source = userSourceLine();
+    const device = inputs[0]?.device ?? (attrs as { device?: string }).device;
+    const node = state.builder.addNode(schema.name, values, attrs, outTypes, { source, device });
+    return node.outputs.map((v) => tracer(state, v, source, device));
+  },
+};
+registerDispatchKey(tracingKey);
+
+/** Whether a trace is being recorded (jit uses it to decide how to run). */
+export const isTracing = (): boolean => stack.length > 0;
+
+/** A nested structure of tensors (arrays and plain objects), as inputs and outputs of traced functions. */
+export type Pytree = Tensor | readonly Pytree[] | { readonly [key: string]: Pytree };
+
+/** Flattens a pytree into its tensors, in a fixed order (object keys sorted). */
+export function flattenTree(tree: unknown, what: string, out: Tensor[] = []): Tensor[] {
+  if (tree instanceof Tensor) out.push(tree);
+  else if (Array.isArray(tree)) tree.forEach((x, i) => flattenTree(x, `${what}[${i}]`, out));
+  else if (tree !== null && typeof tree === 'object' && Object.getPrototypeOf(tree) === Object.prototype) {
+    for (const k of Object.keys(tree).sort()) flattenTree((tree as Record<string, unknown>)[k], `${what}.${k}`, out);
+  } else throw new ValueError('trace', what, 'a Tensor, or arrays / plain objects of tensors', tree);
+  return out;
+}
+
+/** Rebuilds a pytree of the same structure as `like` from a flat list of tensors. */
+export function unflattenTree(like: unknown, leaves: readonly Tensor[], pos = { i: 0 }): any {
+  if (like instanceof Tensor) return leaves[pos.i++];
+  if (Array.isArray(like)) return like.map((x) => unflattenTree(x, leaves, pos));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(like as object).sort()) out[k] = unflattenTree((like as Record<string, unknown>)[k], leaves, pos);
+  return out;
+}
+
+export interface TraceResult {
+  readonly graph: Graph;
+  /** The function's output with tracers in place of values: the structure to unflatten into. */
+  readonly outputTree: unknown;
+}
+
+/**
+ * Runs `f` on placeholders for `inputs` (one per argument: a Spec, or a pytree of Specs /
+ * concrete tensors, whose shapes and dtypes are used) and records a Graph.
+ */
+export function traceToGraph(f: (...args: any[]) => unknown, inputs: readonly unknown[], name = f.name || 'main'): TraceResult {
+  if (typeof f !== 'function') throw new ValueError('trace', 'f', 'a function', f);
+  if (!Array.isArray(inputs)) throw new ValueError('trace', 'specs', 'an array with one spec per argument', inputs);
+  const state = new TraceState(name.replace(/[^A-Za-z0-9_]/g, '_') || 'main');
+  const makeArg = (x: unknown, what: string): unknown => {
+    if (x instanceof Spec || x instanceof Tensor) {
+      const v = state.builder.addInput({ shape: [...x.shape], dtype: x.dtype });
+      return tracer(state, v, undefined, x instanceof Tensor ? x.device : 'cpu');
+    }
+    if (Array.isArray(x)) return x.map((y, i) => makeArg(y, `${what}[${i}]`));
+    if (x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
+      const o: Record<string, unknown> = {};
+      for (const k of Object.keys(x).sort()) o[k] = makeArg((x as Record<string, unknown>)[k], `${what}.${k}`);
+      return o;
+    }
+    // Numbers, strings, booleans, null and undefined are static: the graph is specialised on them.
+    if (x === null || x === undefined || typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean') return x;
+    throw new ValueError('trace', what, 'a spec (fg.spec), a Tensor, a static number/string/boolean, or arrays / plain objects of them', x);
+  };
+  const args = inputs.map((x, i) => makeArg(x, `specs[${i}]`));
+  stack.push(state);
+  let out: unknown;
+  try {
+    out = f(...args);
+  } finally {
+    stack.pop();
+    state.open = false;
+  }
+  if (out === undefined) throw new ValueError('trace', 'f', 'a function returning tensors', describe(out));
+  const outputs = flattenTree(out, 'output').map((t) => state.valueOf(t));
+  return { graph: state.builder.build(outputs), outputTree: out };
+}
+
+/**
+ * `fg.trace(f, specs)`: records f once over abstract inputs (one spec per argument) and
+ * returns the Graph; `g.run(...tensors)` then runs it any number of times without retracing.
+ */
+export function trace(f: (...args: any[]) => unknown, specs: readonly unknown[]): Graph {
+  return traceToGraph(f, specs).graph;
+}

@@ -1,0 +1,183 @@
+/**
+ * @file jit: trace once per input signature, then run the cached graph.
+ *
+ * The cache key is the signature of the arguments: the structure of the pytrees, each
+ * tensor's shape, dtype and device, and the values of non-tensor arguments (the graph is
+ * specialised on them). A call with tensors that require grad records one node on the eager
+ * tape whose backward runs the graph's VJP (split forward/backward graphs), so backward()
+ * flows through jitted code as it does through torch.compile'd code.
+ */
+import { FlowgradError, ValueError } from '../errors.js';
+import { FunctionNode, attachOutputs } from '../autodiff/node.js';
+import { type SplitGradGraph, replay, splitGradGraph } from '../autodiff/graph.js';
+import type { Graph } from '../ir/graph.js';
+import { traceToGraph, unflattenTree } from '../ir/trace.js';
+import { isGradEnabled } from '../ops/gradMode.js';
+import { type Executable, compile } from '../runtime/compile.js';
+import { isFloating } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { TensorType } from '../tensor/type.js';
+
+export interface JitOptions {
+  /** 'trace' records the ops f calls; 'source' rewrites if/while on tensors; 'auto' tries source then trace. */
+  mode?: 'trace' | 'source' | 'auto';
+  /** Free variables of f, for a function rebuilt from its source. */
+  scope?: Record<string, unknown>;
+}
+
+export interface Jitted<F extends (...args: any[]) => any> {
+  (...args: Parameters<F>): ReturnType<F>;
+  /** How many times f was traced. */
+  readonly traceCount: number;
+  /** The graph that runs for these arguments (tracing them if needed). */
+  graphFor(...args: Parameters<F>): Graph;
+  /** Each cached signature and every retrace with its reason. */
+  explain(): string;
+}
+
+interface Entry {
+  readonly key: string;
+  readonly graph: Graph;
+  readonly outputTree: unknown;
+  executable?: Executable;
+  /** Split gradient graphs per set of differentiated inputs (by mask). */
+  readonly grads: Map<string, { split: SplitGradGraph; forward: Executable; backward: Executable }>;
+}
+
+/** One leaf of an argument signature: a tensor's type, or a static value. */
+function signatureOf(args: readonly unknown[]): { key: string; tensors: Tensor[] } {
+  const tensors: Tensor[] = [];
+  const walk = (x: unknown, what: string): unknown => {
+    if (x instanceof Tensor) {
+      tensors.push(x);
+      return `T:${x.dtype}[${x.shape.join(',')}]@${x.device}`;
+    }
+    if (Array.isArray(x)) return x.map((y, i) => walk(y, `${what}[${i}]`));
+    if (x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
+      return Object.fromEntries(Object.keys(x).sort().map((k) => [k, walk((x as Record<string, unknown>)[k], `${what}.${k}`)]));
+    }
+    if (x === undefined) return '(undefined)';
+    if (x === null || typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean') return x;
+    throw new ValueError('jit', what, 'a Tensor, a number, string or boolean, or arrays / plain objects of them', x);
+  };
+  const key = JSON.stringify(args.map((a, i) => walk(a, `argument ${i}`)));
+  return { key, tensors };
+}
+
+/** Why `key` missed the cache: the first difference from the most similar cached key. */
+function retraceReason(key: string, previous: readonly string[]): string {
+  if (previous.length === 0) return 'first call';
+  const now = JSON.parse(key) as unknown[];
+  const diffs = previous.map((p) => describeDiff(JSON.parse(p) as unknown[], now)).sort((a, b) => a.length - b.length);
+  return diffs[0];
+}
+
+function describeDiff(before: unknown, after: unknown, path = 'arguments'): string {
+  if (JSON.stringify(before) === JSON.stringify(after)) return '';
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    for (let i = 0; i < before.length; i++) {
+      const d = describeDiff(before[i], after[i], path === 'arguments' ? `argument ${i}` : `${path}[${i}]`);
+      if (d) return d;
+    }
+  }
+  const show = (v: unknown) => (typeof v === 'string' && v.startsWith('T:') ? `tensor ${v.slice(2)}` : JSON.stringify(v));
+  return `${path} changed from ${show(before)} to ${show(after)}`;
+}
+
+/** Compiles `f` by tracing: see the file comment. */
+export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
+  if (typeof f !== 'function') throw new ValueError('jit', 'f', 'a function', f);
+  const mode = opts.mode ?? 'trace';
+  if (mode !== 'trace') {
+    throw new FlowgradError(`jit: mode '${mode}' is not available yet; use mode 'trace' (fg.cond / fg.whileLoop for data-dependent control flow)`);
+  }
+  const cache = new Map<string, Entry>();
+  const log: string[] = [];
+  let traceCount = 0;
+
+  const entryFor = (args: readonly unknown[]): { entry: Entry; tensors: Tensor[] } => {
+    const { key, tensors } = signatureOf(args);
+    let entry = cache.get(key);
+    if (!entry) {
+      const reason = retraceReason(key, [...cache.keys()]);
+      const { graph, outputTree } = traceToGraph(f, args, f.name || 'jitted');
+      traceCount++;
+      log.push(`trace #${traceCount}: ${reason}`);
+      entry = { key, graph, outputTree, grads: new Map() };
+      cache.set(key, entry);
+    }
+    return { entry, tensors };
+  };
+
+  const call = (...args: Parameters<F>): ReturnType<F> => {
+    const { tensors } = signatureOf(args);
+    // Inside another trace, inline: the enclosing trace records f's ops directly.
+    if (tensors.some((t) => t.trace)) return f(...args);
+    const { entry } = entryFor(args);
+    const outs = isGradEnabled() && tensors.some((t) => t.requiresGrad) ? runWithTape(entry, tensors) : (entry.executable ??= compile(entry.graph)).run(...tensors);
+    return unflattenTree(entry.outputTree, outs);
+  };
+
+  return Object.defineProperties(call, {
+    traceCount: { get: () => traceCount },
+    graphFor: { value: (...args: unknown[]) => entryFor(args).entry.graph },
+    explain: {
+      value: () =>
+        [
+          `jit(${f.name || 'anonymous'}): ${traceCount} trace(s), ${cache.size} cached signature(s)`,
+          ...[...cache.keys()].map((k) => `  signature ${k}`),
+          ...log.map((l) => `  ${l}`),
+        ].join('\n'),
+    },
+  }) as Jitted<F>;
+}
+
+/** Runs the forward graph now and records a tape node whose backward runs the backward graph. */
+function runWithTape(entry: Entry, tensors: Tensor[]): Tensor[] {
+  const wrt = tensors.map((t, i) => (t.requiresGrad && isFloating(t.dtype) ? i : -1)).filter((i) => i >= 0);
+  const mask = wrt.join(',');
+  let g = entry.grads.get(mask);
+  if (!g) {
+    const split = splitGradGraph(entry.graph, wrt);
+    g = { split, forward: compile(split.forward), backward: compile(split.backward) };
+    entry.grads.set(mask, g);
+  }
+  const nOut = entry.graph.outputs.length;
+  const results = g.forward.run(...tensors);
+  const outputs = results.slice(0, nOut);
+  const node = new JitNode(g.split, g.backward, tensors, wrt, results.slice(nOut), entry.graph.outputs.map((v) => v.type));
+  attachOutputs(node, outputs.filter((o) => isFloating(o.dtype)));
+  return outputs;
+}
+
+/** The tape node of a jitted call. */
+class JitNode extends FunctionNode {
+  private readonly inputCount: number;
+  constructor(
+    private readonly split: SplitGradGraph,
+    private readonly backwardExe: Executable,
+    inputs: readonly Tensor[],
+    private readonly wrt: readonly number[],
+    saved: readonly Tensor[],
+    outputTypes: readonly TensorType[],
+  ) {
+    super('JitBackward', inputs, outputTypes);
+    this.inputCount = inputs.length;
+    this.save([...inputs, ...saved]);
+  }
+
+  apply(grads: readonly Tensor[]): readonly (Tensor | null)[] {
+    const all = this.savedTensors();
+    let gs: Tensor[];
+    if (isGradEnabled()) {
+      // createGraph: the gradient must stay connected to the inputs on the tape, so replay the
+      // joint VJP graph from the inputs through the dispatcher rather than reuse saved values.
+      const { joint } = this.split;
+      const env = replay(joint, [...all.slice(0, this.inputCount), ...grads]);
+      gs = joint.outputs.slice(joint.outputs.length - this.wrt.length).map((v) => env.get(v)!);
+    } else gs = this.backwardExe.run(...all.slice(this.inputCount), ...grads);
+    const out: (Tensor | null)[] = this.next.map(() => null);
+    this.wrt.forEach((i, k) => (out[i] = gs[k]));
+    return out;
+  }
+}

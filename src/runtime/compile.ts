@@ -1,0 +1,69 @@
+/**
+ * @file compile: a verified graph bound to an executor, run many times without rebuilding
+ * (define-then-run). Executors register by name, so the concurrent, dataflow and sinking
+ * executors plug in beside the sequential one without editing this file.
+ */
+import { FlowgradError, ValueError, describe } from '../errors.js';
+import type { Graph } from '../ir/graph.js';
+import { verifyGraph } from '../ir/verify.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type ExecutionStats, SequentialExecutor } from './sequential.js';
+
+/** A compiled graph: `run` executes it; `stats` describes the last run. */
+export interface Executable {
+  readonly graph: Graph;
+  run(...inputs: Tensor[]): Tensor[];
+  readonly stats: ExecutionStats;
+}
+
+export interface CompileOptions {
+  /** Which executor runs the graph (default 'sequential'). */
+  executor?: string;
+}
+
+/** Makes an Executable for a verified graph. */
+export type ExecutorFactory = (graph: Graph) => Executable;
+const executors = new Map<string, ExecutorFactory>();
+
+/** Makes an executor available to `compile` under `name`. */
+export function registerExecutor(name: string, factory: ExecutorFactory): void {
+  executors.set(name, factory);
+}
+
+/** Names of the executors `compile` can use now. */
+export const availableExecutors = (): string[] => [...executors.keys()];
+
+registerExecutor('sequential', (graph) => {
+  const executor = new SequentialExecutor();
+  return {
+    graph,
+    run: (...inputs) => executor.run(graph, inputs),
+    get stats() {
+      return executor.stats;
+    },
+  };
+});
+
+const OPTION_NAMES = ['executor'];
+
+/**
+ * Verifies `g` and binds it to an executor. Input count, dtypes and shapes are checked on
+ * each run (symbolic dims such as `batch` take their size from the inputs).
+ *
+ *     const exe = compile(g, { executor: 'sequential' });
+ *     const [y] = exe.run(x, w);
+ *     exe.stats.launches;
+ */
+export function compile(g: Graph, options: CompileOptions = {}): Executable {
+  if (typeof options !== 'object' || options === null) throw new ValueError('compile', 'options', 'an object such as { executor: "sequential" }', options);
+  for (const k of Object.keys(options)) {
+    if (!OPTION_NAMES.includes(k)) throw new FlowgradError(`compile: unknown option '${k}' (known: ${OPTION_NAMES.join(', ')})`);
+  }
+  const name = options.executor ?? 'sequential';
+  const factory = executors.get(name);
+  if (!factory) {
+    throw new FlowgradError(`compile: executor ${describe(name)} is not available yet; available: ${availableExecutors().join(', ')}`);
+  }
+  verifyGraph(g);
+  return factory(g);
+}
