@@ -153,7 +153,10 @@ export function traceToGraph(f: (...args: any[]) => unknown, inputs: readonly un
   const makeArg = (x: unknown, what: string): unknown => {
     if (x instanceof Spec || x instanceof Tensor) {
       const v = state.builder.addInput({ shape: [...x.shape], dtype: x.dtype });
-      return tracer(state, v, undefined, x instanceof Tensor ? x.device : 'cpu');
+      const t = tracer(state, v, undefined, x instanceof Tensor ? x.device : 'cpu');
+      // An example tensor that requires grad gives a tracer that does too, so f may differentiate it.
+      if (x instanceof Tensor && x.requiresGrad) t.setRequiresGradUnchecked(true);
+      return t;
     }
     if (Array.isArray(x)) return x.map((y, i) => makeArg(y, `${what}[${i}]`));
     if (x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
