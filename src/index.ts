@@ -62,6 +62,14 @@ export type { ExecutionStats } from './runtime/sequential.js';
 export { gradGraph, type GradGraphOptions } from './autodiff/graph.js';
 export { grad, valueAndGrad, vjp, hessian, type GradTransformOptions } from './autodiff/functional.js';
 export { jit, type JitOptions, type Jitted } from './jit/jit.js';
+
+/** Modules, layers, losses and initialisers: `fg.nn.Linear`, `fg.nn.init.kaimingUniform_`, … */
+export * as nn from './nn/index.js';
+/** Optimizers and learning-rate schedulers: `fg.optim.SGD`, `fg.optim.Adam`, `fg.optim.StepLR`, … */
+export * as optim from './optim/index.js';
+/** Datasets, the DataLoader and the MNIST digits: `fg.data.DataLoader`, `fg.data.loadMnist`, … */
+export * as data from './data/index.js';
+export { save, load, type TensorDict } from './io/checkpoint.js';
 export type { GradOptions } from './autodiff/api.js';
 
 /** Reverse-mode autograd: `fg.autograd.grad`, `fg.autograd.Function`, `fg.autograd.gradcheck`, … */

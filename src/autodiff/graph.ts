@@ -8,7 +8,7 @@
  * contributions are summed with one addN. The result is one joint graph, or a forward and a
  * backward graph linked by the forward values the backward needs (`splitGradGraph`).
  */
-import { FlowgradError, ValueError, given } from '../errors.js';
+import { ValueError, given } from '../errors.js';
 import { type Graph, GraphBuilder } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import type { Value } from '../ir/value.js';
@@ -38,10 +38,16 @@ export function replay(g: Graph, inputs: readonly Tensor[]): Map<Value, Tensor> 
   return env;
 }
 
-/** Values that depend on any of `roots` (forward reachability). */
-function dependents(g: Graph, roots: readonly Value[]): Set<Value> {
+/**
+ * Values that depend on any of `roots` (forward reachability). With `differentiableOnly`,
+ * dependence through an op without a VJP rule (numel, comparisons) does not count.
+ */
+function dependents(g: Graph, roots: readonly Value[], differentiableOnly = false): Set<Value> {
   const live = new Set(roots);
-  for (const n of g.nodes) if (n.inputs.some((v) => live.has(v))) for (const o of n.outputs) live.add(o);
+  for (const n of g.nodes) {
+    if (differentiableOnly && !schemaOf(n.op)?.vjp) continue;
+    if (n.inputs.some((v) => live.has(v))) for (const o of n.outputs) live.add(o);
+  }
   return live;
 }
 
@@ -50,7 +56,7 @@ function dependents(g: Graph, roots: readonly Value[]): Set<Value> {
  * cotangents; returns one gradient per `wrt` value (null where none flows).
  */
 export function emitAdjoint(g: Graph, env: Map<Value, Tensor>, cotangents: readonly Tensor[], wrt: readonly Value[]): (Tensor | null)[] {
-  const onPath = dependents(g, wrt);
+  const onPath = dependents(g, wrt, true);
   const contributions = new Map<Value, Tensor[]>();
   const contribute = (v: Value, t: Tensor) => {
     const list = contributions.get(v);
@@ -72,12 +78,8 @@ export function emitAdjoint(g: Graph, env: Map<Value, Tensor>, cotangents: reado
     const grads = node.outputs.map(adjoint);
     if (grads.every((gr) => gr === null)) continue;
     const schema = schemaOf(node.op);
-    if (!schema?.vjp) {
-      if (node.outputs.some((o) => isFloating(o.type.dtype))) {
-        throw new FlowgradError(`gradGraph: op '${node.op}' has no VJP rule (node %${node.outputs[0].id}${node.source ? ` at ${node.source}` : ''})`);
-      }
-      continue;
-    }
+    // Ops without a VJP rule are not differentiable (comparisons, argmax, numel), as on the tape.
+    if (!schema?.vjp) continue;
     const outs = node.outputs.map((v) => env.get(v)!);
     const filled = grads.map((gr, k) => gr ?? mul(outs[k], 0));
     const needsGrad = node.inputs.map((v) => onPath.has(v) && isFloating(v.type.dtype));

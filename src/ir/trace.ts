@@ -10,7 +10,7 @@ import { Graph, GraphBuilder } from './graph.js';
 import type { Value } from './value.js';
 import { type DispatchKey, registerDispatchKey } from '../ops/dispatch.js';
 import { type DType, checkDType } from '../tensor/dtype.js';
-import { type Dim, shapeStr } from '../tensor/shape.js';
+import { type Dim, isConcrete, shapeStr } from '../tensor/shape.js';
 import { Storage } from '../tensor/storage.js';
 import { type TraceHandle, Tensor } from '../tensor/tensor.js';
 import type { TensorType } from '../tensor/type.js';
@@ -90,11 +90,13 @@ export function tracer(state: TraceState, value: Value, source: string | undefin
 const tracingKey: DispatchKey = {
   name: 'tracing',
   priority: 10,
-  wants(_schema, inputs) {
+  wants(_schema, inputs, outTypes) {
     // Also claims traced inputs outside any trace, to report them as escaped.
-    if (inputs.length === 0) return stack.length > 0;
     for (const t of inputs) if (t.trace) return true;
-    return false;
+    if (stack.length === 0) return false;
+    // Ops on constants run at once, unless their result's shape depends on a symbolic dim
+    // (a constant expanded to [batch, 10]) or they have no inputs (rand draws at run time).
+    return inputs.length === 0 || outTypes.some((t) => !isConcrete(t.shape));
   },
   call(schema, inputs, attrs, outTypes) {
     const state = stack[stack.length - 1];

@@ -23,7 +23,7 @@ export interface DispatchKey {
   /** Higher runs first. */
   readonly priority: number;
   /** Whether this key handles a call with these inputs (cheap: runs on every op). */
-  wants(schema: OpSchema<any>, inputs: readonly Tensor[]): boolean;
+  wants(schema: OpSchema<any>, inputs: readonly Tensor[], outTypes: readonly TensorType[]): boolean;
   call(schema: OpSchema<any>, inputs: readonly Tensor[], attrs: any, outTypes: readonly TensorType[], next: Next): Tensor[];
 }
 
@@ -49,7 +49,7 @@ export function apply1<K extends OpName>(name: K, inputs: readonly Tensor[], att
 function callFrom(level: number, schema: OpSchema<any>, inputs: readonly Tensor[], attrs: unknown, outTypes: readonly TensorType[]): Tensor[] {
   for (let i = level; i < keys.length; i++) {
     const key = keys[i];
-    if (key.wants(schema, inputs)) {
+    if (key.wants(schema, inputs, outTypes)) {
       return key.call(schema, inputs, attrs, outTypes, (ins) => callFrom(i + 1, schema, ins, attrs, outTypes));
     }
   }

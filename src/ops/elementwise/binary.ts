@@ -39,39 +39,38 @@ const toInput = (ctx: Ctx, i: number, local: Tensor): Tensor => sumToShape(local
 /** max/min gradient mask: 1 where this input won, ½ on ties (as PyTorch splits them). */
 const winnerMask = (a: Tensor, b: Tensor): Tensor => add(cast(gt(a, b), a.dtype), mul(cast(eq(a, b), a.dtype), 0.5));
 
-const RULES: Record<ArithOp, { vjp: OpSchema<'add'>['vjp']; jvp: OpSchema<'add'>['jvp']; flags: OpFlags }> = {
-  add: {
-    vjp: (ctx, [g]) => [toInput(ctx, 0, g), toInput(ctx, 1, g)],
-    jvp: (_ctx, [ta, tb]) => [add(ta, tb)],
-    flags: { commutative: true },
-  },
-  sub: {
-    vjp: (ctx, [g]) => [toInput(ctx, 0, g), toInput(ctx, 1, neg(g))],
-    jvp: (_ctx, [ta, tb]) => [sub(ta, tb)],
-    flags: {},
-  },
+/** Per op: the local gradient for each input (computed only for inputs that need one), and the JVP. */
+interface ArithRule {
+  readonly grads: readonly [(ctx: Ctx, g: Tensor) => Tensor, (ctx: Ctx, g: Tensor) => Tensor];
+  readonly jvp: NonNullable<OpSchema<'add'>['jvp']>;
+  readonly flags: OpFlags;
+}
+
+const RULES: Record<ArithOp, ArithRule> = {
+  add: { grads: [(_c, g) => g, (_c, g) => g], jvp: (_ctx, [ta, tb]) => [add(ta, tb)], flags: { commutative: true } },
+  sub: { grads: [(_c, g) => g, (_c, g) => neg(g)], jvp: (_ctx, [ta, tb]) => [sub(ta, tb)], flags: {} },
   mul: {
-    vjp: (ctx, [g]) => [toInput(ctx, 0, mul(g, ctx.inputs[1])), toInput(ctx, 1, mul(g, ctx.inputs[0]))],
+    grads: [(c, g) => mul(g, c.inputs[1]), (c, g) => mul(g, c.inputs[0])],
     jvp: ({ inputs: [a, b] }, [ta, tb]) => [add(mul(ta, b), mul(a, tb))],
     flags: { commutative: true },
   },
   div: {
-    vjp: (ctx, [g]) => [toInput(ctx, 0, div(g, ctx.inputs[1])), toInput(ctx, 1, neg(div(mul(g, ctx.outputs[0]), ctx.inputs[1])))],
+    grads: [(c, g) => div(g, c.inputs[1]), (c, g) => neg(div(mul(g, c.outputs[0]), c.inputs[1]))],
     jvp: ({ inputs: [, b], outputs: [y] }, [ta, tb]) => [div(sub(ta, mul(y, tb)), b)],
     flags: {},
   },
   pow: {
-    vjp: (ctx, [g]) => [needsGrad(ctx, 0) ? toInput(ctx, 0, mul(g, dPowDBase(ctx))) : null, needsGrad(ctx, 1) ? toInput(ctx, 1, mul(g, dPowDExponent(ctx))) : null],
+    grads: [(c, g) => mul(g, dPowDBase(c)), (c, g) => mul(g, dPowDExponent(c))],
     jvp: (ctx, [ta, tb]) => [add(mul(ta, dPowDBase(ctx)), mul(tb, dPowDExponent(ctx)))],
     flags: {},
   },
   maximum: {
-    vjp: (ctx, [g]) => [toInput(ctx, 0, mul(g, winnerMask(ctx.inputs[0], ctx.inputs[1]))), toInput(ctx, 1, mul(g, winnerMask(ctx.inputs[1], ctx.inputs[0])))],
+    grads: [(c, g) => mul(g, winnerMask(c.inputs[0], c.inputs[1])), (c, g) => mul(g, winnerMask(c.inputs[1], c.inputs[0]))],
     jvp: ({ inputs: [a, b] }, [ta, tb]) => [add(mul(ta, winnerMask(a, b)), mul(tb, winnerMask(b, a)))],
     flags: { commutative: true },
   },
   minimum: {
-    vjp: (ctx, [g]) => [toInput(ctx, 0, mul(g, winnerMask(ctx.inputs[1], ctx.inputs[0]))), toInput(ctx, 1, mul(g, winnerMask(ctx.inputs[0], ctx.inputs[1])))],
+    grads: [(c, g) => mul(g, winnerMask(c.inputs[1], c.inputs[0])), (c, g) => mul(g, winnerMask(c.inputs[0], c.inputs[1]))],
     jvp: ({ inputs: [a, b] }, [ta, tb]) => [add(mul(ta, winnerMask(b, a)), mul(tb, winnerMask(a, b)))],
     flags: { commutative: true },
   },
@@ -82,8 +81,16 @@ const dPowDBase = ({ inputs: [a, b] }: Ctx): Tensor => mul(b, pow(a, sub(b, 1)))
 /** d(a^b)/db = a^b·ln a, taken as 0 where a = 0 (PyTorch's convention, so x^0 at 0 stays finite). */
 const dPowDExponent = ({ inputs: [a], outputs: [y] }: Ctx): Tensor => where(eq(a, 0), 0, mul(y, log(a)));
 
-for (const [name, rule] of Object.entries(RULES) as [ArithOp, (typeof RULES)['add']][]) {
-  defineOp({ name, inputs: ['self', 'other'], infer: (ins) => inferBinary(name, ins), vjp: rule.vjp, jvp: rule.jvp, fusion: 'injective', flags: rule.flags });
+for (const [name, rule] of Object.entries(RULES) as [ArithOp, ArithRule][]) {
+  defineOp({
+    name,
+    inputs: ['self', 'other'],
+    infer: (ins) => inferBinary(name, ins),
+    vjp: (ctx, [g]) => rule.grads.map((local, i) => (needsGrad(ctx, i) ? toInput(ctx, i, local(ctx, g)) : null)),
+    jvp: rule.jvp,
+    fusion: 'injective',
+    flags: rule.flags,
+  });
   registerKernel(name, { backend: 'reference', kernel: binaryKernel(name) });
 }
 

@@ -10,6 +10,7 @@ import { cast } from '../elementwise/cast.js';
 import { div } from '../elementwise/binary.js';
 import { expand } from '../movement/expand.js';
 import { reshape } from '../movement/reshape.js';
+import { numel } from './numel.js';
 import { type ReduceAttrs, reduceAttrs, reducedShape } from './common.js';
 
 declare module '../schema.js' {
@@ -45,7 +46,9 @@ export function sum(x: Tensor, axis?: number | number[], keepDim?: boolean): Ten
 export function mean(x: Tensor, axis?: number | number[], keepDim?: boolean): Tensor {
   checkTensor('mean', 'self', x);
   const attrs = reduceAttrs('mean', x.ndim, axis, keepDim);
-  const count = attrs.axes.reduce((n, a) => n * x.shape[a], 1);
   const xf = cast(x, toFloating(x.dtype));
+  const dims = attrs.axes.map((a) => x.shape[a] as number | string);
+  // A symbolic dim (a traced batch) is counted at run time by the numel op.
+  const count = dims.every((d) => typeof d === 'number') ? dims.reduce((n, d) => n * (d as number), 1) : numel(xf, attrs.axes, xf.dtype);
   return div(apply1('sum', [xf], attrs), count);
 }
