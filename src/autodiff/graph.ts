@@ -12,7 +12,7 @@ import { ValueError, given } from '../errors.js';
 import { type Graph, GraphBuilder } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import type { Value } from '../ir/value.js';
-import { traceToGraph, spec } from '../ir/trace.js';
+import { spec, traceToGraph, withSource } from '../ir/trace.js';
 import { applyOp } from '../ops/dispatch.js';
 import { addN } from '../ops/elementwise/addN.js';
 import { mul } from '../ops/elementwise/binary.js';
@@ -32,7 +32,7 @@ export function replay(g: Graph, inputs: readonly Tensor[]): Map<Value, Tensor> 
       env.set(node.outputs[0], node.attrs.value as Tensor);
       continue;
     }
-    const outs = applyOp(node.op as never, node.inputs.map((v) => env.get(v)!), node.attrs as never);
+    const outs = withSource(node.source, () => applyOp(node.op as never, node.inputs.map((v) => env.get(v)!), node.attrs as never));
     node.outputs.forEach((v, i) => env.set(v, outs[i]));
   }
   return env;
@@ -83,7 +83,8 @@ export function emitAdjoint(g: Graph, env: Map<Value, Tensor>, cotangents: reado
     const outs = node.outputs.map((v) => env.get(v)!);
     const filled = grads.map((gr, k) => gr ?? mul(outs[k], 0));
     const needsGrad = node.inputs.map((v) => onPath.has(v) && isFloating(v.type.dtype));
-    const inputGrads = schema.vjp({ inputs: node.inputs.map((v) => env.get(v)!), outputs: outs, attrs: node.attrs, needsGrad }, filled);
+    // Adjoint nodes carry the source line of the forward node they differentiate.
+    const inputGrads = withSource(node.source, () => schema.vjp!({ inputs: node.inputs.map((v) => env.get(v)!), outputs: outs, attrs: node.attrs, needsGrad }, filled));
     node.inputs.forEach((v, k) => {
       const gr = inputGrads[k];
       if (gr && onPath.has(v) && isFloating(v.type.dtype)) contribute(v, gr);
@@ -141,6 +142,7 @@ export function gradGraph(g: Graph, opts: GradGraphOptions = {}): Graph {
       }),
     [...specs, ...cotSpecs],
     `${g.name}_grad`,
+    [...g.inputs.map((v) => v.name), ...g.outputs.map((_, i) => `cotangent${i}`)],
   );
   return graph;
 }

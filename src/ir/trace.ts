@@ -63,7 +63,7 @@ class TraceState {
     let v = this.constants.get(t);
     if (!v) {
       // Captured by reference, like a parameter: in-place updates are seen by later runs.
-      v = this.builder.addNode('constant', [], { value: t }, [{ shape: t.shape, dtype: t.dtype }], { device: t.device }).outputs[0];
+      v = this.builder.addNode('constant', [], { value: t }, [{ shape: t.shape, dtype: t.dtype }], { device: t.device === 'cpu' ? undefined : t.device }).outputs[0];
       this.constants.set(t, v);
     }
     return v;
@@ -76,6 +76,19 @@ interface TracerHandle extends TraceHandle {
 }
 
 const stack: TraceState[] = [];
+/** Set while a transform re-emits a node: the new nodes keep the original's source line. */
+let sourceOverride: string | undefined;
+
+/** Runs `fn` with every node it records attributed to `source` (graph transforms use it). */
+export function withSource<T>(source: string | undefined, fn: () => T): T {
+  const saved = sourceOverride;
+  sourceOverride = source;
+  try {
+    return fn();
+  } finally {
+    sourceOverride = saved;
+  }
+}
 const emptyStorage = (dtype: DType) => new Storage(new Float32Array(0) as never, dtype);
 
 /** A placeholder tensor standing for `value` while `state` traces. */
@@ -105,9 +118,10 @@ const tracingKey: DispatchKey = {
       throw new TraceError(`${schema.name}: a traced value${h.source ? ` created at ${h.source}` : ''} was used after its trace ended (was it kept outside the traced function?)`);
     }
     const values = inputs.map((t) => state.valueOf(t));
-    const source = userSourceLine();
+    const source = sourceOverride ?? userSourceLine();
     const device = inputs[0]?.device ?? (attrs as { device?: string }).device;
-    const node = state.builder.addNode(schema.name, values, attrs, outTypes, { source, device });
+    // The default device is left implicit, so printed graphs stay short.
+    const node = state.builder.addNode(schema.name, values, attrs, outTypes, { source, device: device === 'cpu' ? undefined : device });
     return node.outputs.map((v) => tracer(state, v, source, device));
   },
 };
@@ -115,6 +129,17 @@ registerDispatchKey(tracingKey);
 
 /** Whether a trace is being recorded (jit uses it to decide how to run). */
 export const isTracing = (): boolean => stack.length > 0;
+
+/** The names of f's simple parameters (`(x, w) => …` gives ['x', 'w']), to name graph inputs. */
+function parameterNames(f: (...args: any[]) => unknown): (string | undefined)[] {
+  const src = Function.prototype.toString.call(f);
+  const m = /^(?:async\s*)?(?:function\b[^(]*)?\(([^)]*)\)/.exec(src) ?? /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(src);
+  if (!m) return [];
+  return m[1].split(',').map((p) => {
+    const name = p.split(/[:=]/)[0].trim();
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : undefined;
+  });
+}
 
 /** A nested structure of tensors (arrays and plain objects), as inputs and outputs of traced functions. */
 export type Pytree = Tensor | readonly Pytree[] | { readonly [key: string]: Pytree };
@@ -148,13 +173,19 @@ export interface TraceResult {
  * Runs `f` on placeholders for `inputs` (one per argument: a Spec, or a pytree of Specs /
  * concrete tensors, whose shapes and dtypes are used) and records a Graph.
  */
-export function traceToGraph(f: (...args: any[]) => unknown, inputs: readonly unknown[], name = f.name || 'main'): TraceResult {
+export function traceToGraph(
+  f: (...args: any[]) => unknown,
+  inputs: readonly unknown[],
+  name = f.name || 'main',
+  inputNames: readonly (string | undefined)[] = parameterNames(f),
+): TraceResult {
   if (typeof f !== 'function') throw new ValueError('trace', 'f', 'a function', f);
   if (!Array.isArray(inputs)) throw new ValueError('trace', 'specs', 'an array with one spec per argument', inputs);
   const state = new TraceState(name.replace(/[^A-Za-z0-9_]/g, '_') || 'main');
-  const makeArg = (x: unknown, what: string): unknown => {
+  const names = inputNames;
+  const makeArg = (x: unknown, what: string, name?: string): unknown => {
     if (x instanceof Spec || x instanceof Tensor) {
-      const v = state.builder.addInput({ shape: [...x.shape], dtype: x.dtype });
+      const v = state.builder.addInput({ shape: [...x.shape], dtype: x.dtype }, name);
       const t = tracer(state, v, undefined, x instanceof Tensor ? x.device : 'cpu');
       // An example tensor that requires grad gives a tracer that does too, so f may differentiate it.
       if (x instanceof Tensor && x.requiresGrad) t.setRequiresGradUnchecked(true);
@@ -170,7 +201,7 @@ export function traceToGraph(f: (...args: any[]) => unknown, inputs: readonly un
     if (x === null || x === undefined || typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean') return x;
     throw new ValueError('trace', what, 'a spec (fg.spec), a Tensor, a static number/string/boolean, or arrays / plain objects of them', x);
   };
-  const args = inputs.map((x, i) => makeArg(x, `specs[${i}]`));
+  const args = inputs.map((x, i) => makeArg(x, `specs[${i}]`, names[i]));
   stack.push(state);
   let out: unknown;
   try {
