@@ -1,0 +1,79 @@
+/**
+ * @file Transcendental elementwise ops over 16M float32 (exp, tanh, sigmoid), in GB/s
+ * counting the bytes read plus the bytes written (8 per element).
+ */
+import type { Array as JaxArray } from '@jax-js/jax';
+import type { Tensor as TfTensor } from '@tensorflow/tfjs';
+import * as fg from '../src/index.js';
+import type { BenchCase } from './harness.js';
+import { uniform } from './inputs.js';
+import { type Jax, type Peers, type Tf, type Topic, subjectsFor, tfSync } from './peers.js';
+
+const SIZE = 1 << 24;
+
+interface UnaryOp {
+  name: string;
+  flowgrad: (x: fg.Tensor) => fg.Tensor;
+  tfjs: (tf: Tf, x: TfTensor) => TfTensor;
+  jax: (jax: Jax, x: JaxArray) => JaxArray;
+}
+
+const OPS: UnaryOp[] = [
+  { name: 'exp', flowgrad: fg.exp, tfjs: (tf, x) => tf.exp(x), jax: ({ numpy: np }, x) => np.exp(x) },
+  { name: 'tanh', flowgrad: fg.tanh, tfjs: (tf, x) => tf.tanh(x), jax: ({ numpy: np }, x) => np.tanh(x) },
+  { name: 'sigmoid', flowgrad: fg.sigmoid, tfjs: (tf, x) => tf.sigmoid(x), jax: ({ nn }, x) => nn.sigmoid(x) },
+];
+
+function unaryCase(peers: Peers, op: UnaryOp, data: Float32Array): BenchCase {
+  return {
+    name: op.name,
+    size: '16M f32',
+    measure: { unit: 'GB/s', perRun: SIZE * 4 * 2 },
+    // Libraries use different exp/tanh approximations; 1e-5 of the largest value is ample.
+    tolerance: 1e-5,
+    subjects: subjectsFor(peers, {
+      flowgrad() {
+        const x = fg.tensor(data);
+        return { run: () => void op.flowgrad(x), result: () => op.flowgrad(x).dataSync() as Float32Array };
+      },
+      tfjs(tf) {
+        const x = tf.tensor1d(data);
+        return {
+          run() {
+            const y = op.tfjs(tf, x);
+            tfSync(tf, y);
+            y.dispose();
+          },
+          result() {
+            const y = op.tfjs(tf, x);
+            const out = y.dataSync() as Float32Array;
+            y.dispose();
+            return out;
+          },
+          dispose: () => x.dispose(),
+        };
+      },
+      jax(jax) {
+        const x = jax.numpy.array(data);
+        return {
+          async run() {
+            const y = op.jax(jax, x.ref);
+            await y.blockUntilReady();
+            y.dispose();
+          },
+          result: () => op.jax(jax, x.ref).dataSync() as Float32Array,
+          dispose: () => x.dispose(),
+        };
+      },
+    }),
+  };
+}
+
+export const topic: Topic = {
+  name: 'exp',
+  title: 'exp / tanh / sigmoid over 16M float32 (GB/s read + written, higher is better)',
+  cases(peers) {
+    const data = uniform(SIZE, -4, 4, 31);
+    return OPS.map((op) => unaryCase(peers, op, data));
+  },
+};
