@@ -2,7 +2,7 @@
  * @file `npm run bench [-- topic…] [--markdown]`: runs the benchmark topics side by side
  * with the peers and prints one table per topic, then a summary of every row.
  *
- * Topics: matmul, conv2d, mlpStep, exp, dispatch (all when none is named).
+ * Topics: matmul, conv2d, mlpStep, exp, dispatch, trace (all when none is named).
  * BENCH_QUICK=1 runs fewer iterations, for a smoke test; its numbers are not for quoting.
  */
 import { cpus, loadavg } from 'node:os';
@@ -13,8 +13,9 @@ import { topic as dispatch } from './dispatch.bench.js';
 import { topic as exp } from './exp.bench.js';
 import { topic as matmul } from './matmul.bench.js';
 import { topic as mlpStep } from './mlpStep.bench.js';
+import { topic as trace } from './traceRerun.bench.js';
 
-const TOPICS: Topic[] = [matmul, conv2d, mlpStep, exp, dispatch];
+const TOPICS: Topic[] = [matmul, conv2d, mlpStep, exp, dispatch, trace];
 
 /** A mistake on the command line: reported in one line, without a stack. */
 class UsageError extends Error {}
