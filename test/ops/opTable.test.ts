@@ -45,6 +45,19 @@ describe.each(opTable.map((r) => [r.name, r] as const))('%s', (_name, row) => {
       }
     });
   }
+  if (row.gradOrder >= 1) {
+    it('forward mode (jvp) matches finite differences', () => {
+      const inputs = row.inputs();
+      const wrt = row.wrt ?? inputs.map((t, i) => (t.dtype === 'float64' ? i : -1)).filter((i) => i >= 0);
+      const tangents = inputs.map((t, i) => (wrt.includes(i) ? fg.linspace(-1, 1, t.size, { dtype: 'float64' }).reshape([...t.shape]) : fg.zerosLike(t)));
+      const outs = (...xs: fg.Tensor[]) => [row.fn(...xs)].flat().filter((o) => o.dtype === 'float64');
+      const [, tangentOut] = fg.jvp((...xs: fg.Tensor[]) => outs(...xs), inputs, tangents);
+      const h = row.gradcheck?.eps ?? 1e-6;
+      const shifted = (sign: number) => outs(...inputs.map((x, i) => (wrt.includes(i) ? x.add(tangents[i].mul(sign * h)) : x)));
+      const [plus, minus] = [shifted(1), shifted(-1)];
+      (tangentOut as fg.Tensor[]).forEach((t, k) => expectClose(t.toArray(), plus[k].sub(minus[k]).div(2 * h).toArray(), Math.max(1e-6, row.gradcheck?.atol ?? 0)));
+    });
+  }
   if (row.gradOrder >= 2) {
     it('passes second-order gradcheck', () => {
       const inputs = row.inputs();

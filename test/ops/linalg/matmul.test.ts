@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as fg from '../../../src/index.js';
 import { expectClose, randomTensor } from '../../helpers/tensors.js';
-import { expectJvpMatchesFiniteDifference } from '../jvpCheck.js';
+import { expectJvpMatchesFiniteDifferences } from '../../helpers/jvp.js';
 
 describe('matmul shapes (torch.matmul)', () => {
   const cases: [number[], number[], number[]][] = [
@@ -73,8 +73,8 @@ describe('matmul gradients', () => {
   });
 
   it('matches finite differences in forward mode', () => {
-    expectJvpMatchesFiniteDifference(fg.matmul, [randomTensor([2, 1, 2, 3], 3), randomTensor([3, 3, 2], 4)], [randomTensor([2, 1, 2, 3], 5), randomTensor([3, 3, 2], 6)]);
-    expectJvpMatchesFiniteDifference(fg.matmul, [randomTensor([3], 7), randomTensor([3], 8)], [randomTensor([3], 9), randomTensor([3], 10)]);
-    expectJvpMatchesFiniteDifference((a, b) => fg.matmul(a.transpose(0, 1), b), [randomTensor([3, 2], 11), randomTensor([3], 12)], [randomTensor([3, 2], 13), randomTensor([3], 14)]);
+    expectJvpMatchesFiniteDifferences(fg.matmul, [randomTensor([2, 1, 2, 3], 3), randomTensor([3, 3, 2], 4)], [randomTensor([2, 1, 2, 3], 5), randomTensor([3, 3, 2], 6)]);
+    expectJvpMatchesFiniteDifferences(fg.matmul, [randomTensor([3], 7), randomTensor([3], 8)], [randomTensor([3], 9), randomTensor([3], 10)]);
+    expectJvpMatchesFiniteDifferences((a, b) => fg.matmul(a.transpose(0, 1), b), [randomTensor([3, 2], 11), randomTensor([3], 12)], [randomTensor([3, 2], 13), randomTensor([3], 14)]);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as fg from '../../../src/index.js';
 import { expectClose, randomTensor } from '../../helpers/tensors.js';
-import { expectJvpMatchesFiniteDifferences } from './jvpCheck.js';
+import { expectJvpMatchesFiniteDifferences } from '../../helpers/jvp.js';
 
 describe('batchNorm', () => {
   it('updates the running statistics as a hand computation says', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as fg from '../../../src/index.js';
 import { nllLoss } from '../../../src/ops/nn/nllLoss.js';
 import { expectClose, expectFlowgradError, randomTensor } from '../../helpers/tensors.js';
-import { expectJvpMatchesFiniteDifferences } from './jvpCheck.js';
+import { expectJvpMatchesFiniteDifferences } from '../../helpers/jvp.js';
 
 const labels = (data: number[]) => fg.tensor(data, { dtype: 'int32' });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as fg from '../../../src/index.js';
 import { expectClose, randomTensor } from '../../helpers/tensors.js';
-import { expectJvpMatchesFiniteDifference } from '../jvpCheck.js';
+import { expectJvpMatchesFiniteDifferences } from '../../helpers/jvp.js';
 
 const gradOf = (data: number[][], axis?: number, dtype: fg.DType = 'float64') => {
   const x = fg.tensor(data, { dtype, requiresGrad: true });
@@ -38,9 +38,9 @@ describe('prod gradient', () => {
 
   it('matches finite differences in forward mode, with and without zeros', () => {
     const t = randomTensor([2, 4], 3);
-    expectJvpMatchesFiniteDifference((a) => fg.prod(a, 1), [randomTensor([2, 4], 4)], [t]);
-    expectJvpMatchesFiniteDifference((a) => fg.prod(a, 1, true), [fg.tensor([[0, 2, 3, 4], [0, 0, 1, 2]], { dtype: 'float64' })], [t]);
-    expectJvpMatchesFiniteDifference((a) => fg.prod(a), [fg.tensor([[0, 2, 3, 4], [1, 3, 1, 2]], { dtype: 'float64' })], [t]);
+    expectJvpMatchesFiniteDifferences((a) => fg.prod(a, 1), [randomTensor([2, 4], 4)], [t]);
+    expectJvpMatchesFiniteDifferences((a) => fg.prod(a, 1, true), [fg.tensor([[0, 2, 3, 4], [0, 0, 1, 2]], { dtype: 'float64' })], [t]);
+    expectJvpMatchesFiniteDifferences((a) => fg.prod(a), [fg.tensor([[0, 2, 3, 4], [1, 3, 1, 2]], { dtype: 'float64' })], [t]);
   });
 
   it('gives int32 for bool, keeps other dtypes', () => {
