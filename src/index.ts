@@ -74,3 +74,6 @@ export type { GradOptions } from './autodiff/api.js';
 
 /** Reverse-mode autograd: `fg.autograd.grad`, `fg.autograd.Function`, `fg.autograd.gradcheck`, … */
 export * as autograd from './autodiff/autograd.js';
+
+/** The HTML report: graphs laid out with elkjs, training curves as SVG. */
+export { writeReport, renderReport, type ReportOptions, type ReportGraph, type ReportCurve } from './report/index.js';
