@@ -5,6 +5,10 @@ import './tensorMethods.js';
 import './autodiff/tape.js';
 import './autodiff/forward.js';
 import './graphMethods.js';
+import { registerWasmKernels } from './kernels/wasm/index.js';
+
+// The WebAssembly SIMD backend is on by default; FLOWGRAD_BACKEND=reference opts out.
+registerWasmKernels();
 
 export { Tensor } from './tensor/tensor.js';
 export type { DType, TypedArray } from './tensor/dtype.js';

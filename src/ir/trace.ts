@@ -177,12 +177,12 @@ export function traceToGraph(
   f: (...args: any[]) => unknown,
   inputs: readonly unknown[],
   name = f.name || 'main',
-  inputNames: readonly (string | undefined)[] = parameterNames(f),
+  inputNames?: readonly (string | undefined)[],
 ): TraceResult {
   if (typeof f !== 'function') throw new ValueError('trace', 'f', 'a function', f);
   if (!Array.isArray(inputs)) throw new ValueError('trace', 'specs', 'an array with one spec per argument', inputs);
   const state = new TraceState(name.replace(/[^A-Za-z0-9_]/g, '_') || 'main');
-  const names = inputNames;
+  const names = inputNames ?? parameterNames(f);
   const makeArg = (x: unknown, what: string, name?: string): unknown => {
     if (x instanceof Spec || x instanceof Tensor) {
       const v = state.builder.addInput({ shape: [...x.shape], dtype: x.dtype }, name);

@@ -1,0 +1,103 @@
+/**
+ * @file A lazily started pool of worker threads that share the wasm memory, for the big
+ * kernels (matmul, conv2d). The API stays synchronous: the calling thread opens a job,
+ * takes tasks itself, and waits (Atomics.wait) only for workers that joined.
+ *
+ * Protocol, over the int32 control words at address 0 of the shared memory:
+ * - The caller writes KIND/ARGS/NTASKS, resets NEXT, stores CLOSED = 0, bumps GEN, notifies.
+ * - A worker woken by GEN increments INFLIGHT, then joins only if CLOSED is still 0; it
+ *   claims task indices with an atomic add on NEXT until they run out, then decrements
+ *   INFLIGHT. Seq-cst atomics make "joined" and "closed" mutually visible.
+ * - When no task is left the caller stores CLOSED = 1 and waits until INFLIGHT is 0; only
+ *   then does it release the arena space the job used.
+ * A worker still starting, or busy elsewhere, is never waited for: the caller does its share.
+ * Workers are unref()ed, so an idle pool never keeps the process alive.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { internal } from '../../errors.js';
+import { wasmKernels } from './module.js';
+import { WORKER_SOURCE } from './workerSource.js';
+
+/** Indices of the control words (shared with workerSource.ts). */
+export const CTL = { GEN: 0, CLOSED: 1, NEXT: 2, NTASKS: 3, INFLIGHT: 4, KIND: 5, ARGS: 6, ERROR: 7 } as const;
+
+/** Atomic loads (~5 ns each) a thread spins on before it sleeps: a few tens of microseconds. */
+export const SPIN_CHECKS = 4000;
+
+let ctl: Int32Array | null = null;
+let workers: Worker[] | null = null;
+let busy = false;
+let threads = 0;
+
+/**
+ * Threads that take part in a parallel job: this one plus the workers. FLOWGRAD_THREADS caps
+ * it; it is fixed at the first call, since each thread owns a scratch slot by its index.
+ */
+export function threadCount(): number {
+  if (threads === 0) {
+    const cap = Number(process.env.FLOWGRAD_THREADS);
+    const n = Number.isInteger(cap) && cap > 0 ? Math.min(cap, availableParallelism()) : availableParallelism();
+    threads = Math.max(1, Math.min(n, 16));
+  }
+  return threads;
+}
+
+function control(): Int32Array {
+  if (!ctl) {
+    ctl = new Int32Array(wasmKernels().memory.buffer, 0, 16);
+    Atomics.store(ctl, CTL.CLOSED, 1);
+  }
+  return ctl;
+}
+
+function startWorkers(): void {
+  const { module, memory } = wasmKernels();
+  workers = [];
+  for (let thread = 1; thread < threadCount(); thread++) {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, thread, ctl: CTL, spin: SPIN_CHECKS } });
+    worker.unref();
+    // A worker that fails to start never joins a job, so the caller simply does its share.
+    worker.on('error', () => undefined);
+    workers.push(worker);
+  }
+}
+
+/**
+ * Runs tasks [0, nTasks) of job `kind` with arguments at byte address `args`; returns when
+ * all are done. `parallel: false` (small jobs) runs them here without waking the pool.
+ */
+export function runJob(kind: number, args: number, nTasks: number, parallel: boolean): void {
+  const { exports } = wasmKernels();
+  if (!parallel || nTasks < 2 || threadCount() < 2 || busy) {
+    for (let t = 0; t < nTasks; t++) exports.runTask(kind, args, t, 0);
+    return;
+  }
+  if (!workers) startWorkers();
+  const c = control();
+  busy = true;
+  try {
+    c[CTL.KIND] = kind;
+    c[CTL.ARGS] = args;
+    c[CTL.NTASKS] = nTasks;
+    Atomics.store(c, CTL.ERROR, 0);
+    Atomics.store(c, CTL.NEXT, 0);
+    Atomics.store(c, CTL.CLOSED, 0);
+    Atomics.add(c, CTL.GEN, 1);
+    Atomics.notify(c, CTL.GEN);
+    for (;;) {
+      const t = Atomics.add(c, CTL.NEXT, 1);
+      if (t >= nTasks) break;
+      exports.runTask(kind, args, t, 0);
+    }
+  } finally {
+    // Even if a task trapped here, workers may still be reading the job: wait for them.
+    // A worker usually finishes within microseconds of this thread: spin briefly before
+    // sleeping, since a futex wake-up costs tens of microseconds.
+    Atomics.store(c, CTL.CLOSED, 1);
+    for (let i = 0; i < SPIN_CHECKS && Atomics.load(c, CTL.INFLIGHT) !== 0; i++);
+    for (let n = Atomics.load(c, CTL.INFLIGHT); n !== 0; n = Atomics.load(c, CTL.INFLIGHT)) Atomics.wait(c, CTL.INFLIGHT, n);
+    busy = false;
+  }
+  if (Atomics.load(c, CTL.ERROR) !== 0) throw internal(`a wasm worker thread failed in job kind ${kind}`);
+}
