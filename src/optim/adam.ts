@@ -1,4 +1,5 @@
 /** @file Adam and AdamW (PyTorch's torch.optim.Adam / AdamW, with bias correction and optional AMSGrad). */
+import { cast } from '../ops/elementwise/cast.js';
 import { ValueError } from '../errors.js';
 import { add, div, maximum, mul, pow, sub } from '../ops/elementwise/binary.js';
 import { neg, sqrt } from '../ops/elementwise/unary.js';
@@ -59,8 +60,12 @@ export function adamUpdate(
   const expAvg = add(mul(moments.expAvg ?? zerosLike(param), beta1), mul(g, 1 - beta1));
   const expAvgSq = add(mul(moments.expAvgSq ?? zerosLike(param), beta2), mul(mul(g, g), 1 - beta2));
   const maxExpAvgSq = h.amsgrad ? maximum(moments.maxExpAvgSq ?? zerosLike(param), expAvgSq) : null;
-  const stepSize = scalarDiv(h.lr, scalarSub(1, scalarPow(beta1, step)));
-  const correction2Sqrt = scalarSqrt(scalarSub(1, scalarPow(beta2, step)));
+  // Bias corrections in float64, then rounded once to the parameter's dtype: the eager
+  // optimizer computes them in JS doubles, and Adam amplifies any rounding difference.
+  const wide = (v: Scalar): Scalar => (typeof v === 'number' ? v : cast(v, 'float64'));
+  const narrow = (v: Scalar): Scalar => (typeof v === 'number' ? v : cast(v, param.dtype));
+  const stepSize = narrow(scalarDiv(wide(h.lr), scalarSub(1, scalarPow(beta1, wide(step)))));
+  const correction2Sqrt = narrow(scalarSqrt(scalarSub(1, scalarPow(beta2, wide(step)))));
   const denom = add(div(sqrt(maxExpAvgSq ?? expAvgSq), correction2Sqrt), h.eps);
   return { param: sub(p, mul(div(expAvg, denom), stepSize)), expAvg, expAvgSq, maxExpAvgSq };
 }
