@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as fg from '../index.js';
 import type { LeNet5 } from './lenet.js';
 import type { TrainResult } from './train.js';
+import { fusionGroups } from '../passes/fusionGroups.js';
 
 /** A curve as writeReport takes it; curves with the same yLabel share a chart. */
 export interface ReportCurve {
@@ -23,6 +24,8 @@ export interface ReportGraph {
   graph: fg.Graph;
   inputNames: string[];
   outputNames: string[];
+  /** Nodes a fusing compiler would run as one kernel, outlined in the picture. */
+  groups: fg.Node[][];
 }
 
 /** What writeReport takes (src/report/index.ts owns the real type; this is the part the demo fills in). */
@@ -66,8 +69,14 @@ export function lenetGraphs(model: LeNet5): { forward: ReportGraph; gradient: Re
   const gradient = fg.gradGraph(forward, { wrt: weightNames.map((_, i) => i) });
   const inputNames = [...weightNames, 'images', 'labels'];
   return {
-    forward: { name: 'LeNet-5 loss (forward graph)', graph: forward, inputNames, outputNames: ['loss'] },
-    gradient: { name: 'LeNet-5 loss and gradient (graph autodiff)', graph: gradient, inputNames, outputNames: ['loss', ...weightNames.map((n) => `grad ${n}`)] },
+    forward: { name: 'LeNet-5 loss (forward graph)', graph: forward, inputNames, outputNames: ['loss'], groups: fusionGroups(forward) },
+    gradient: {
+      name: 'LeNet-5 loss and gradient (graph autodiff)',
+      graph: gradient,
+      inputNames,
+      outputNames: ['loss', ...weightNames.map((n) => `grad ${n}`)],
+      groups: fusionGroups(gradient),
+    },
   };
 }
 
