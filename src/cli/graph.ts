@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { Argument, Command } from 'commander';
 import { toDot } from '../ir/serialize.js';
 import { writeReport } from '../report/index.js';
+import { fusionGroups } from '../passes/fusionGroups.js';
 import type { CliIO } from './io.js';
 import { MODEL_NAMES, type ModelName, modelGraphs } from './models.js';
 import { parsePositiveInt } from './options.js';
@@ -30,8 +31,8 @@ export function graphCommand(io: CliIO): Command {
       const m = modelGraphs(model, opts.batch, opts.split === true);
       const backwardName = opts.split ? 'backward' : 'gradient';
       const graphs = [
-        { name: 'forward', graph: m.forward },
-        { name: backwardName, graph: m.backward, outputNames: m.backwardOutputNames },
+        { name: 'forward', graph: m.forward, groups: fusionGroups(m.forward) },
+        { name: backwardName, graph: m.backward, outputNames: m.backwardOutputNames, groups: fusionGroups(m.backward) },
       ];
       if (opts.html !== undefined) {
         await writeReport(opts.html, {
