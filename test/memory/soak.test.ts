@@ -5,8 +5,8 @@
 import { expect, it } from 'vitest';
 import { soak } from '../../scripts/soak.js';
 
-it('an eager training loop keeps memory flat with no dispose, tidy or .ref', () => {
-  const r = soak(3000);
+it('an eager training loop keeps memory flat with no dispose, tidy or .ref', async () => {
+  const r = await soak(3000);
   expect(r.lastLoss).toBeLessThan(r.firstLoss);
   // Generous bounds: a leak of one small tensor per step would exceed them many times over.
   expect(r.end.heapMB - r.start.heapMB).toBeLessThan(8);
