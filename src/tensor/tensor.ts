@@ -159,10 +159,7 @@ export class Tensor {
   valueOf(): number {
     this.assertConcrete('valueOf');
     if (this.size !== 1) {
-      throw new TraceError(
-        `valueOf: a tensor of shape [${this.shape.join(', ')}] was used as a JS number or boolean; ` +
-          'only one-element tensors convert (call item())',
-      );
+      throw new ValueError('valueOf', 'self', 'a one-element tensor (only those convert to a JS number)', given(`shape [${this.shape.join(', ')}]`));
     }
     return Number(this.item());
   }
