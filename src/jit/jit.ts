@@ -15,6 +15,7 @@ import { traceToGraph, unflattenTree } from '../ir/trace.js';
 import { isGradEnabled } from '../ops/gradMode.js';
 import { type Executable, compile } from '../runtime/compile.js';
 import { isFloating } from '../tensor/dtype.js';
+import { makeView } from '../kernels/reference/views.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { TensorType } from '../tensor/type.js';
 
@@ -144,7 +145,8 @@ function runWithTape(entry: Entry, tensors: Tensor[]): Tensor[] {
   }
   const nOut = entry.graph.outputs.length;
   const results = g.forward.run(...tensors);
-  const outputs = results.slice(0, nOut);
+  // Fresh handles: an output may be an input or a captured constant, whose own gradFn must not change.
+  const outputs = results.slice(0, nOut).map((t) => makeView(t, t.shape, t.strides));
   const node = new JitNode(g.split, g.backward, tensors, wrt, results.slice(nOut), entry.graph.outputs.map((v) => v.type));
   attachOutputs(node, outputs.filter((o) => isFloating(o.dtype)));
   return outputs;

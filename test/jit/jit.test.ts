@@ -155,3 +155,16 @@ describe('functional transforms compose with jit', () => {
     expect(() => fg.grad((x: fg.Tensor) => x.sum())(fg.tensor([1], { dtype: 'int32' }))).toThrow(/float32 or float64/);
   });
 });
+
+describe('jit on the tape, edge cases', () => {
+  it('an output that is an input or a captured constant keeps that tensor untouched', () => {
+    const c = fg.tensor([1, 2], { dtype: 'float64' });
+    const x = fg.tensor([3, 4], { dtype: 'float64' }).requiresGrad_();
+    const [same, constant, y] = fg.jit((a: fg.Tensor) => [a, c, a.mul(2)])(x);
+    expect(x.isLeaf).toBe(true);
+    expect(c.gradFn).toBe(null);
+    expect(same.gradFn?.name).toBe('JitBackward');
+    same.sum().add(y.sum()).add(constant.sum()).backward();
+    expectClose(x.grad!.toArray(), [3, 3], 1e-12);
+  });
+});
