@@ -100,3 +100,69 @@ export function col2imTask(args: usize, task: i32): void {
     }
   }
 }
+
+/**
+ * Implicit im2col: packs rows [pc, pc + kc) × columns [jc0, jc0 + nc) of the column matrix of
+ * the input planes at `planes` (one image's group of channels) straight into NR-column panels,
+ * the layout packB gives a materialised one, so conv2d needs no column matrix at all.
+ * `geo` is an im2col argument block (only its geometry words are read). Stride-1 panels of
+ * eight outputs inside one row, reading inside the image, are two vector copies; panels at an
+ * edge or with other strides go one value at a time; panels wholly in the padding are zeros.
+ */
+export function packBConv(geo: usize, planes: usize, pc: i32, kc: i32, jc0: i32, nc: i32, d: usize): void {
+  const H = arg(geo, H_), W = arg(geo, W_), kh = arg(geo, KH), kw = arg(geo, KW);
+  const sh = arg(geo, SH), sw = arg(geo, SW), ph = arg(geo, PH), pw = arg(geo, PW), dh = arg(geo, DH), dw = arg(geo, DW);
+  const OW = arg(geo, OW_);
+  const taps = kh * kw;
+  const planeBytes = <usize>H * <usize>W * 4;
+  const c0 = pc / taps, i0 = (pc % taps) / kw, j0 = (pc % taps) % kw;
+  const jEnd = jc0 + nc;
+  let oh = jc0 / OW, ow = jc0 % OW;
+  // Panel by panel, k by k within one: the panel is written in order, and consecutive taps
+  // read neighbouring input values.
+  for (let p = jc0; p < jEnd; p += 8) {
+    const row = sw == 1 && ow + 8 <= OW && p + 8 <= jEnd;
+    let c = c0, i = i0, j = j0;
+    let plane = planes + <usize>c * planeBytes;
+    let dst = d;
+    for (let k = 0; k < kc; k++, dst += 32) {
+      if (row) {
+        // Eight outputs of one row.
+        const ih = oh * sh + i * dh - ph;
+        const iw = ow + j * dw - pw;
+        if (<u32>ih >= <u32>H || iw + 8 <= 0 || iw >= W) {
+          v128.store(dst, i32x4.splat(0));
+          v128.store(dst, i32x4.splat(0), 16);
+        } else if (iw >= 0 && iw + 8 <= W) {
+          const s = plane + (<usize>(ih * W + iw) << 2);
+          v128.store(dst, v128.load(s));
+          v128.store(dst, v128.load(s, 16), 16);
+        } else {
+          const s = plane + (<usize>(ih * W) << 2);
+          for (let t = 0; t < 8; t++) {
+            const x = iw + t;
+            store<f32>(dst + (<usize>t << 2), <u32>x < <u32>W ? load<f32>(s + (<usize>x << 2)) : 0);
+          }
+        }
+      } else {
+        let y = oh, x = ow;
+        for (let t = 0; t < 8; t++) {
+          let v: f32 = 0;
+          if (p + t < jEnd) {
+            const ih = y * sh + i * dh - ph, iw = x * sw + j * dw - pw;
+            if (<u32>ih < <u32>H && <u32>iw < <u32>W) v = load<f32>(plane + (<usize>(ih * W + iw) << 2));
+            if (++x == OW) { x = 0; y++; }
+          }
+          store<f32>(dst + (<usize>t << 2), v);
+        }
+      }
+      if (++j == kw) {
+        j = 0;
+        if (++i == kh) { i = 0; c++; plane += planeBytes; }
+      }
+    }
+    d += <usize>kc << 5;
+    ow += 8;
+    while (ow >= OW) { ow -= OW; oh++; }
+  }
+}

@@ -6,6 +6,7 @@
  * BENCH_QUICK=1 runs fewer iterations, for a smoke test; its numbers are not for quoting.
  */
 import { cpus, loadavg } from 'node:os';
+import * as fg from '../src/index.js';
 import { type Row, formatMarkdown, formatTable, planFromEnv, QUICK_PLAN, runCase } from './harness.js';
 import { LIBRARIES, loadPeers, type Topic } from './peers.js';
 import { topic as conv2d } from './conv2d.bench.js';
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
       (load > cpu.length / 2 ? ` — other processes are using these ${cpu.length} CPUs: expect noisy numbers` : ''),
   );
   const peers = await loadPeers();
+  // Like the peers' backends, flowgrad's kernel threads start before timing, not during it.
+  await fg.warmUpPool();
   for (const line of peers.description) console.log(`peer: ${line}`);
   for (const [library, reason] of peers.missing) console.log(`peer: ${library} unavailable: ${reason}`);
 

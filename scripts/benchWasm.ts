@@ -1,7 +1,8 @@
 /**
  * @file Quick numbers for the wasm kernels (not a test, and not the peer benchmark in
  * bench/): matmul 1024² single- and multi-threaded, the conv2d benchmark shape with both
- * backward ops, and exp/tanh/sigmoid over 16M floats. Medians of several runs.
+ * backward ops, the MLP's small-N matmuls and big elementwise ops, and exp/tanh/sigmoid
+ * over 16M floats. Medians of several runs.
  * Also one eager SGD step of an MLP 784-256-256-10 (batch 128), the whole framework's path.
  *   node --import tsx scripts/benchWasm.ts [--quick]
  * The single-threaded rows run in a child process with FLOWGRAD_THREADS=1.
@@ -73,6 +74,30 @@ function convRows(label: string): void {
   line(`conv2dBackwardWeight ${label}`, time(() => applyOp('conv2dBackwardWeight', [x, dy], { ...attrs, weightShape: [64, 32, 3, 3] }), runs), gflops);
 }
 
+/** The MLP step's classifier matmuls (N = 10, and its backward shapes): latency-bound, so many runs. */
+function smallMatmulRows(label: string): void {
+  const runs = quick ? 200 : 2000;
+  const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+  const h = random([128, 256], 8);
+  const w = random([256, 10], 9);
+  const g = random([128, 10], 10);
+  line(`matmul [128,256]·[256,10] ${label}`, time(() => applyOp('matmul', [h, w], {}), runs, runs), us);
+  line(`matmul [256,128]ᵀ·[128,10] ${label}`, time(() => applyOp('matmul', [transposed(h), g], {}), runs, runs), us);
+  line(`matmul [128,10]·[10,256]ᵀ ${label}`, time(() => applyOp('matmul', [g, transposed(w)], {}), runs, runs), us);
+}
+
+/** Elementwise ops on an MLP parameter's shape [784, 256] (the SGD update's scalar mul and sub). */
+function elementwiseRows(): void {
+  const runs = quick ? 200 : 2000;
+  const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+  const p = random([784, 256], 11);
+  const q = random([784, 256], 12);
+  const s = Tensor.fromData(new Float32Array([0.1]), [], 'float32');
+  line('mul [784,256]·scalar', time(() => applyOp('mul', [p, s], {}), runs, runs), us);
+  line('sub [784,256] − [784,256]', time(() => applyOp('sub', [p, q], {}), runs, runs), us);
+  line('relu [784,256]', time(() => applyOp('relu', [p], {}), runs, runs), us);
+}
+
 function unaryRows(): void {
   const n = 2 ** 24;
   const x = random([n], 6);
@@ -111,6 +136,7 @@ function mlpRow(label: string): void {
 if (child) {
   matmulRows('1 thread');
   convRows('1 thread');
+  smallMatmulRows('1 thread');
   mlpRow('1 thread');
 } else {
   const { relaxedSimd } = wasmKernels();
@@ -125,5 +151,6 @@ if (child) {
   matmulRows(`${threadCount()} threads`);
   convRows(`${threadCount()} threads`);
   mlpRow(`${threadCount()} threads`);
+  elementwiseRows();
   unaryRows();
 }

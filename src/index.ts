@@ -6,6 +6,8 @@ import './autodiff/tape.js';
 import './autodiff/forward.js';
 import './graphMethods.js';
 import { registerWasmKernels } from './kernels/wasm/index.js';
+/** Starts the kernel thread pool ahead of the first big op (it otherwise starts lazily); resolves when ready. */
+export { warmUpPool } from './kernels/wasm/pool.js';
 
 // The WebAssembly SIMD backend is on by default; FLOWGRAD_BACKEND=reference opts out.
 registerWasmKernels();

@@ -26,6 +26,9 @@ export function setAllocator(allocator: Allocator): Allocator {
   return previous;
 }
 
+/** Whether new storages are plain heap typed arrays (so a kernel may hand over one it made itself). */
+export const usesHeapAllocator = (): boolean => current === heapAllocator;
+
 export class Storage {
   /** Bumped by every in-place write, so autograd can tell a saved tensor was modified. */
   version = 0;

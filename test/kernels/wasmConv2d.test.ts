@@ -1,6 +1,7 @@
 /** @file The wasm conv2d kernels (forward and both backward ops) against the reference kernels. */
-import { describe, it } from 'vitest';
-import { expectMatchesReference, randomF32, sliced } from './wasmHelpers.js';
+import { describe, expect, it } from 'vitest';
+import { WINOGRAD_MIN_CHANNELS, winogradApplies } from '../../src/kernels/wasm/winograd.js';
+import { expectMatchesReference, permuted, randomF32, sliced } from './wasmHelpers.js';
 
 interface Case {
   readonly name: string;
@@ -28,6 +29,23 @@ const CASES: Case[] = [
   { name: 'size-1 everything', x: [1, 1, 1, 1], w: [1, 1, 1, 1] },
   { name: 'LeNet-like', x: [4, 1, 28, 28], w: [6, 1, 5, 5], padding: [2, 2] },
   { name: 'wide (threaded)', x: [1, 32, 32, 32], w: [64, 32, 3, 3], padding: [1, 1] },
+  // The forward op packs column panels straight from the input (implicit gemm): panels that
+  // cross output rows, straddle the padding, or start mid-channel in a later k block.
+  { name: 'k over one gemm block, restarting mid-channel', x: [2, 47, 10, 13], w: [7, 47, 3, 3], padding: [1, 1] },
+  { name: 'dilation (2, 3), stride 1, wide rows', x: [1, 3, 9, 40], w: [4, 3, 3, 3], dilation: [2, 3], padding: [2, 3] },
+  { name: 'stride (2, 1), dilation (1, 2), groups 3', x: [2, 6, 15, 19], w: [6, 2, 3, 3], stride: [2, 1], dilation: [1, 2], groups: 3, padding: [1, 2] },
+  { name: 'rows not a multiple of 8 (threaded)', x: [2, 16, 30, 37], w: [24, 16, 3, 3], padding: [1, 1] },
+  { name: 'asymmetric kernel, padding only one way', x: [1, 5, 6, 33], w: [3, 5, 1, 5], padding: [0, 2] },
+  // 3×3, stride 1, dilation 1 with ≥ 16 channels each way: Winograd F(2×2, 3×3) (winograd.ts),
+  // with partial tiles at odd output sizes and tile rows padded to four tiles.
+  { name: 'Winograd: odd output size', x: [2, 16, 9, 11], w: [16, 16, 3, 3], padding: [1, 1] },
+  { name: 'Winograd: no padding', x: [1, 20, 10, 7], w: [17, 20, 3, 3] },
+  { name: 'Winograd: padding 2', x: [1, 16, 5, 6], w: [16, 16, 3, 3], padding: [2, 2] },
+  { name: 'Winograd: padding (0, 1), groups 2', x: [3, 32, 8, 13], w: [32, 16, 3, 3], groups: 2, padding: [0, 1] },
+  { name: 'Winograd: 2×2 output', x: [1, 16, 4, 4], w: [16, 16, 3, 3] },
+  { name: 'Winograd: one long row of tiles', x: [1, 16, 3, 70], w: [24, 16, 3, 3], padding: [1, 1] },
+  { name: 'Winograd forward, padding 3 (its input gradient by col2im)', x: [1, 16, 5, 4], w: [16, 16, 3, 3], padding: [3, 3] },
+  { name: 'Winograd: 1-wide output (direct gemm instead)', x: [1, 16, 9, 3], w: [16, 16, 3, 3] },
   { name: 'empty batch', x: [0, 3, 5, 5], w: [2, 3, 3, 3] },
   { name: 'no output channels', x: [1, 3, 5, 5], w: [0, 3, 3, 3] },
 ];
@@ -66,5 +84,25 @@ describe('wasm conv2d kernels', () => {
     const dy = sliced(randomF32([2, 4, 8, 9], 9), [0, 1, 0, 0], [2, 3, 8, 9]);
     expectMatchesReference('conv2dBackwardInput', [dy, w], { ...attrs, inputShape: [2, 4, 8, 9] }, tolFor(27));
     expectMatchesReference('conv2dBackwardWeight', [x, dy], { ...attrs, weightShape: [3, 4, 3, 3] }, tolFor(144));
+    // Through Winograd: a channel slice and a permuted (NHWC-stored) input.
+    const xw = sliced(randomF32([2, 40, 11, 12], 10), [0, 3, 1, 0], [2, 16, 9, 12]);
+    expectMatchesReference('conv2d', [xw, randomF32([16, 16, 3, 3], 11)], attrs, tolFor(144));
+    const nhwc = permuted(randomF32([1, 7, 9, 16], 12), [0, 3, 1, 2]);
+    expectMatchesReference('conv2d', [nhwc, randomF32([18, 16, 3, 3], 13)], attrs, tolFor(144));
+  });
+  it('conv2d through Winograd keeps float32 accuracy on large values', () => {
+    const attrs = { stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 };
+    expectMatchesReference('conv2d', [randomF32([1, 32, 12, 12], 14, -1000, 1000), randomF32([32, 32, 3, 3], 15, -50, 50)], attrs, { rtol: 2e-5, atol: 1e-6 * 1000 * 50 * Math.sqrt(288) });
+  });
+  it('takes Winograd exactly for 3×3, stride 1, dilation 1 with enough channels', () => {
+    const shape = (cg: number, og: number, oh = 8, ow = 8) => ({ n: 1, c: cg, h: oh + 2, w: ow + 2, o: og, groups: 1, cg, og, oh, ow });
+    const attrs = { stride: [1, 1] as [number, number], padding: [0, 0] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
+    expect(winogradApplies(shape(32, 64, 64, 64), 3, 3, attrs)).toBe(true);
+    expect(winogradApplies(shape(WINOGRAD_MIN_CHANNELS, WINOGRAD_MIN_CHANNELS), 3, 3, attrs)).toBe(true);
+    expect(winogradApplies(shape(WINOGRAD_MIN_CHANNELS - 1, 64), 3, 3, attrs)).toBe(false);
+    expect(winogradApplies(shape(32, 64), 3, 3, { ...attrs, stride: [1, 2] })).toBe(false);
+    expect(winogradApplies(shape(32, 64), 3, 3, { ...attrs, dilation: [2, 1] })).toBe(false);
+    expect(winogradApplies(shape(32, 64), 5, 5, attrs)).toBe(false);
+    expect(winogradApplies(shape(32, 64, 8, 1), 3, 3, attrs)).toBe(false);
   });
 });

@@ -21,6 +21,11 @@ function inputFor(op: string, shape: number[], seed: number) {
 const SPECIALS = [0, -0, 1, -1, 0.5, 1e-30, -1e-30, 1e-40, 88.7, 88.8, -87.4, -103, -104, 200, -200, Infinity, -Infinity, NaN, 3.4e38, -3.4e38, 0.625, -0.625, 0.6249, 9, -9];
 
 describe('wasm unary kernels', () => {
+  it('every op on every length near the unrolled loops\' edges', () => {
+    for (const op of WASM_OPS.unary) {
+      for (let n = 1; n <= 70; n++) expectMatchesReference(op, [inputFor(op, [n], n)], {}, tolOf(op));
+    }
+  });
   for (const op of WASM_OPS.unary) {
     it(`${op} matches the reference on odd sizes`, () => {
       for (const n of [...ODD_SIZES, CHUNK + 5]) expectMatchesReference(op, [inputFor(op, [n], n)], {}, tolOf(op));
@@ -81,6 +86,21 @@ describe('wasm binary kernels', () => {
       const a = f32([...SPECIALS, ...SPECIALS]);
       const b = f32([...SPECIALS, ...[...SPECIALS].reverse()]);
       expectMatchesReference(op, [a, b], {}, tolOf(op));
+    });
+  }
+  /** Lengths around the 4-vector unrolled loops and their tails, and across chunk edges. */
+  const LENGTHS = [...Array.from({ length: 70 }, (_, i) => i + 1), 127, 128, 129, 1023, CHUNK - 1, CHUNK, 2 * CHUNK + 9];
+  for (const op of WASM_OPS.binary) {
+    it(`${op} on every length near the unrolled loops' edges, with scalar operands`, () => {
+      for (const n of LENGTHS) {
+        const a = randomF32([n], n, -3, 3);
+        const b = op === 'div' ? randomF32([n], n + 1, 0.5, 3) : randomF32([n], n + 1, -3, 3);
+        expectMatchesReference(op, [a, b], {}, tolOf(op));
+        expectMatchesReference(op, [a, f32([1.75], [])], {}, tolOf(op));
+        expectMatchesReference(op, [f32([-1.25], [1]), b], {}, tolOf(op));
+        // Rows of a broadcast (the n-d walk's vector-and-scalar rows).
+        expectMatchesReference(op, [randomF32([3, n], n + 2, -3, 3), f32([0.5, 2, -1], [3, 1])], {}, tolOf(op));
+      }
     });
   }
   for (const op of WASM_OPS.compare) {

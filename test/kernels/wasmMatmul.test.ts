@@ -30,6 +30,25 @@ describe('wasm matmul kernel', () => {
     expectMatchesReference('matmul', [sliced(wide, [0, 7], [30, 3]), randomF32([3, 5], 7)], {}, tolFor(3));
   });
 
+  it('computes small-N products as Cᵀ = Bᵀ·Aᵀ (transposed C), for every operand layout', () => {
+    let seed = 100;
+    for (const [m, k, n] of [[128, 256, 10], [256, 128, 10], [37, 19, 1], [64, 7, 3], [101, 33, 11], [300, 65, 13], [41, 5, 2]]) {
+      const a = randomF32([m, k], seed++);
+      const at = transposed(randomF32([k, m], seed++));
+      const b = randomF32([k, n], seed++);
+      const bt = transposed(randomF32([n, k], seed++));
+      for (const [x, y] of [[a, b], [at, b], [a, bt], [at, bt]]) expectMatchesReference('matmul', [x, y], {}, tolFor(k));
+    }
+    // Batched (separate items, and rows folded into one tall product), broadcast and sliced.
+    expectMatchesReference('matmul', [randomF32([3, 40, 17], seed++), randomF32([3, 17, 10], seed++)], {}, tolFor(17));
+    expectMatchesReference('matmul', [randomF32([4, 30, 9], seed++), randomF32([9, 6], seed++)], {}, tolFor(9));
+    expectMatchesReference('matmul', [expanded(randomF32([50, 8], seed++), [2, 50, 8]), randomF32([2, 8, 5], seed++)], {}, tolFor(8));
+    const big = randomF32([90, 70], seed++);
+    expectMatchesReference('matmul', [sliced(big, [3, 5], [60, 21]), sliced(big, [1, 2], [21, 7])], {}, tolFor(21));
+    // Large enough to run on the thread pool.
+    expectMatchesReference('matmul', [randomF32([3000, 300], seed++), randomF32([300, 10], seed++)], {}, tolFor(300));
+  });
+
   it('runs large products on the thread pool', () => {
     expectMatchesReference('matmul', [randomF32([200, 300], 8), randomF32([300, 250], 9)], {}, tolFor(300));
     expectMatchesReference('matmul', [transposed(randomF32([513, 130], 10)), transposed(randomF32([257, 513], 11))], {}, tolFor(513));

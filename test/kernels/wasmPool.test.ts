@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { kernelOf } from '../../src/kernels/registry.js';
 import { arenaBytesInUse } from '../../src/kernels/wasm/heap.js';
 import { wasmKernels } from '../../src/kernels/wasm/module.js';
-import { threadCount } from '../../src/kernels/wasm/pool.js';
+import { threadCount, warmUpPool } from '../../src/kernels/wasm/pool.js';
 import { expectMatchesReference, randomF32 } from './wasmHelpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -47,6 +47,12 @@ describe('wasm thread pool', () => {
     expect(threadCount()).toBeGreaterThanOrEqual(1);
   });
 
+  it('can be started ahead of the first big job, and then computes as before', async () => {
+    await warmUpPool();
+    await warmUpPool();
+    expectMatchesReference('matmul', [randomF32([300, 200], 50), randomF32([200, 310], 51)], {}, { rtol: 1e-5, atol: 2e-4 });
+  });
+
   it('gives correct results when async callers interleave', async () => {
     const run = async (seed: number) => {
       for (let i = 0; i < 4; i++) {
@@ -82,6 +88,8 @@ describe('wasm thread pool', () => {
       })));
       const { Tensor } = await import('${source('src/tensor/tensor.ts')}');
       const { matmulKernel } = await import('${source('src/kernels/wasm/matmul.ts')}');
+      // A pool started ahead of time must not keep the process alive either.
+      await (await import('${source('src/kernels/wasm/pool.ts')}')).warmUpPool();
       const n = 512; const a = new Float32Array(n * n).fill(1);
       const [c] = matmulKernel([Tensor.fromData(a, [n, n], 'float32'), Tensor.fromData(a, [n, n], 'float32')], {}, [{ shape: [n, n], dtype: 'float32' }]);
       console.log(JSON.stringify({ workers: results, main: c.storage.data[0] === n }));

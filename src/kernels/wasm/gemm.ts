@@ -23,20 +23,26 @@ export interface GemmCall {
   readonly k: number;
   readonly a: MatrixRef;
   readonly b: MatrixRef;
-  /** C's column stride must be 1. */
-  readonly c: { readonly ptr: number; readonly rowStride: number };
+  /** C's column stride is 1 unless given (any other stride is slower: scalar stores). */
+  readonly c: { readonly ptr: number; readonly rowStride: number; readonly colStride?: number };
   /** Element offsets of A, B and C for each batch item: [a0, b0, c0, a1, b1, c1, …]. */
   readonly offsets: ArrayLike<number>;
   /** Add into C instead of overwriting it. */
   readonly accumulate: boolean;
   /** Sum every batch item into the same C (offsets of C then all equal), e.g. a weight gradient. */
   readonly sumBatch?: boolean;
+  /**
+   * Byte address of a conv2d im2col argument block: B is then that convolution's column
+   * matrix, packed straight from the input planes (b.ptr + each B offset addresses one
+   * image's group of channels; b's strides are unused), never materialised.
+   */
+  readonly convB?: number;
 }
 
 /** Below this many flops a job runs on the calling thread (waking workers costs ~10 µs). */
 const PARALLEL_FLOPS = 4e6;
 const NC_MAX = 512;
-const ARGS_WORDS = 21;
+const ARGS_WORDS = 23;
 
 interface Split {
   readonly ncb: number;
@@ -98,6 +104,7 @@ function argsBlock(call: GemmCall, batch: number, offsets: number, s: Split, scr
     call.accumulate ? 1 : 0, batch, offsets,
     s.nJ, s.ncb, s.nM, s.mch,
     scratch, scratchStride, call.sumBatch ? 1 : 0,
+    call.convB ?? 0, call.c.colStride ?? 1,
   ];
   if (words.length !== ARGS_WORDS) throw new Error('internal: gemm argument block');
   return words;

@@ -7,6 +7,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import type { Kernel } from '../registry.js';
 import { gemm } from './gemm.js';
 import { alloc, fitsWasmMemory, withArena } from './heap.js';
+import { wasmKernels } from './module.js';
 import { type Staged, copyOut, stageStrided } from './stage.js';
 
 /** Inputs this kernel takes: float32 matrices (or batches of them) that fit the wasm memory. */
@@ -35,20 +36,50 @@ export const matmulKernel: Kernel = ([a, b], _attrs, [outType]) => {
       const c = alloc(out.size * 4);
       const folded = foldBatchIntoRows(a, sa, b, batchShape, m);
       const offsets = folded ? [0, 0, 0] : batchOffsets(a, sa, b, sb, batchShape, m * n);
-      gemm({
-        m: folded ? out.size / n : m,
-        n,
-        k,
-        a: { ptr: sa.ptr, rowStride: sa.strides[a.ndim - 2], colStride: sa.strides[a.ndim - 1] },
-        b: { ptr: sb.ptr, rowStride: sb.strides[b.ndim - 2], colStride: sb.strides[b.ndim - 1] },
-        c: { ptr: c, rowStride: n },
-        offsets,
-        accumulate: false,
-      });
+      const rows = folded ? out.size / n : m;
+      const opA = { ptr: sa.ptr, rowStride: sa.strides[a.ndim - 2], colStride: sa.strides[a.ndim - 1] };
+      const opB = { ptr: sb.ptr, rowStride: sb.strides[b.ndim - 2], colStride: sb.strides[b.ndim - 1] };
+      if (transposeWins(rows, n)) {
+        // Cᵀ = Bᵀ·Aᵀ, written straight into C through a column stride.
+        gemm({
+          m: n, n: rows, k,
+          a: { ptr: opB.ptr, rowStride: opB.colStride, colStride: opB.rowStride },
+          b: { ptr: opA.ptr, rowStride: opA.colStride, colStride: opA.rowStride },
+          c: { ptr: c, rowStride: 1, colStride: n },
+          offsets: swapOperands(offsets),
+          accumulate: false,
+        });
+      } else {
+        gemm({ m: rows, n, k, a: opA, b: opB, c: { ptr: c, rowStride: n }, offsets, accumulate: false });
+      }
       return copyOut(c, outType, a.device);
     }),
   ];
 };
+
+/** N at most this is "small": the micro-kernel's NR-wide panels may waste most of their columns. */
+const SMALL_N = 16;
+
+/**
+ * Whether computing Cᵀ = Bᵀ·Aᵀ takes clearly fewer micro-kernel tiles than C = A·B: for a
+ * small N (a classifier's 10 outputs), whose NR-wide column panels are mostly padding,
+ * while as the rows of Cᵀ it fills MR-row tiles (e.g. 10 = 2·5).
+ */
+function transposeWins(rows: number, n: number): boolean {
+  if (n > SMALL_N || rows <= n) return false;
+  const { exports } = wasmKernels();
+  const mr = exports.MR.value as number;
+  const nr = exports.NR.value as number;
+  const tiles = (r: number, c: number) => Math.ceil(r / mr) * Math.ceil(c / nr);
+  return tiles(n, rows) < 0.8 * tiles(rows, n);
+}
+
+/** [b, a, c] triples from [a, b, c] ones. */
+function swapOperands(offsets: readonly number[]): number[] {
+  const swapped = offsets.slice();
+  for (let i = 0; i < swapped.length; i += 3) [swapped[i], swapped[i + 1]] = [offsets[i + 1], offsets[i]];
+  return swapped;
+}
 
 /**
  * Whether the batch can join A's rows (one tall gemm instead of many short ones): when B is

@@ -4,7 +4,8 @@
  * packs transposed operands itself); otherwise, or when asked, they are gathered into a
  * contiguous copy by a wasm loop.
  */
-import { contiguousStrides } from '../../tensor/shape.js';
+import { contiguousStrides, sizeOf } from '../../tensor/shape.js';
+import { usesHeapAllocator } from '../../tensor/storage.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { TensorType } from '../../tensor/type.js';
 import { contiguous } from '../reference/copy.js';
@@ -81,7 +82,10 @@ export function collapseDims(shape: readonly number[], strides: readonly (readon
 
 /** A new float32 tensor of `type` filled from wasm memory at byte address `ptr`. */
 export function copyOut(ptr: number, type: TensorType, device: string): Tensor {
-  return fillFrom(ptr, Tensor.empty(type.shape as number[], 'float32', device));
+  const shape = type.shape as number[];
+  // slice() copies into a fresh array without zero-filling it first, which `empty` would do.
+  if (usesHeapAllocator()) return Tensor.fromData(heapF32().slice(ptr >> 2, (ptr >> 2) + sizeOf(shape)), shape, 'float32', device);
+  return fillFrom(ptr, Tensor.empty(shape, 'float32', device));
 }
 
 /** Fills the fresh contiguous tensor `out` from wasm memory at byte address `ptr`; returns it. */

@@ -6,10 +6,12 @@
  */
 export const WORKER_SOURCE = `
 'use strict';
-const { workerData } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { module, memory, thread, ctl: CTL, spin } = workerData;
 const { runTask } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(memory.buffer, 0, 16);
+// Tells warmUpPool (pool.ts) that this thread can take tasks.
+parentPort.postMessage('ready');
 let seen = 0;
 for (;;) {
   // Jobs often come back to back (im2col, then gemm): spin a little before sleeping.
