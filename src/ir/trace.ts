@@ -95,7 +95,7 @@ const emptyStorage = (dtype: DType) => new Storage(new Float32Array(0) as never,
 export function tracer(state: TraceState, value: Value, source: string | undefined, device = 'cpu'): Tensor {
   const { shape, dtype } = value.type;
   const t = new Tensor(emptyStorage(dtype), shape as number[], shape.map(() => 0), 0, dtype, device);
-  const handle: TracerHandle = { state, value, source };
+  const handle: TracerHandle = { state, value, source, currentLine: userSourceLine };
   t.trace = handle;
   return t;
 }

@@ -18,6 +18,8 @@ export interface GradNode {
 export interface TraceHandle {
   /** The user's source line that created the value, for error messages. */
   readonly source: string | undefined;
+  /** The user's source line running now (where a traced value is being misused). */
+  currentLine(): string | undefined;
 }
 
 let nextId = 1;
@@ -176,7 +178,7 @@ export class Tensor {
   }
 
   private assertConcrete(what: string): void {
-    if (this.trace) throw traceConcretizationError(what, this.trace.source);
+    if (this.trace) throw traceConcretizationError(what, this.trace.source, this.trace.currentLine());
   }
 }
 
@@ -185,9 +187,9 @@ function formatNested(value: unknown): string {
 }
 
 /** The error for a traced value used where JS needs a concrete one (a branch, a print). */
-export function traceConcretizationError(what: string, source: string | undefined): TraceError {
+export function traceConcretizationError(what: string, source: string | undefined, usedAt?: string): TraceError {
   return new TraceError(
-    `${what}: this tensor is a traced value with no concrete data${source ? ` (created at ${source})` : ''}. ` +
+    `${what}${usedAt ? ` at ${usedAt}` : ''}: this tensor is a traced value with no concrete data${source ? ` (created at ${source})` : ''}. ` +
       'Tracing records ops and cannot branch on tensor values: use fg.cond / fg.whileLoop for data-dependent ' +
       "control flow, or fg.jit(f, { mode: 'source' }) to convert if/while statements.",
   );
