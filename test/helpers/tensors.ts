@@ -37,14 +37,21 @@ export function expectClose(actual: unknown, expected: unknown, tol = 1e-6, path
   expect(actual, path).toEqual(expected);
 }
 
-/** Expects `call` to throw a FlowgradError whose message matches. */
-export function expectFlowgradError(call: () => unknown, message: RegExp): void {
+/** Expects `call` to throw an instance of `kind` whose message matches every pattern; returns the message. */
+export function expectThrows(call: () => unknown, kind: abstract new (...args: any[]) => Error, ...patterns: RegExp[]): string {
   let thrown: unknown;
   try {
     call();
   } catch (e) {
     thrown = e;
   }
-  expect(thrown, `expected a FlowgradError matching ${message}`).toBeInstanceOf(fg.FlowgradError);
-  expect((thrown as Error).message).toMatch(message);
+  expect(thrown, `expected a ${kind.name}`).toBeInstanceOf(kind);
+  const message = (thrown as Error).message;
+  for (const p of patterns) expect(message).toMatch(p);
+  return message;
+}
+
+/** Expects `call` to throw a FlowgradError whose message matches. */
+export function expectFlowgradError(call: () => unknown, message: RegExp): void {
+  expectThrows(call, fg.FlowgradError, message);
 }

@@ -4,20 +4,10 @@ import { parseGraph } from '../../src/ir/parser.js';
 import { printGraph } from '../../src/ir/printer.js';
 import { allSamples, constantsAndMovement } from './graphs.js';
 import './testOps.js';
+import { expectThrows } from '../helpers/tensors.js';
 
 /** Expects parseGraph(text) to throw a GraphFormatError whose message matches every pattern. */
-function expectParseError(text: string, ...patterns: RegExp[]): string {
-  let thrown: unknown;
-  try {
-    parseGraph(text);
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, 'expected a GraphFormatError').toBeInstanceOf(GraphFormatError);
-  const message = (thrown as Error).message;
-  for (const p of patterns) expect(message).toMatch(p);
-  return message;
-}
+const expectParseError = (text: string, ...patterns: RegExp[]): string => expectThrows(() => parseGraph(text), GraphFormatError, ...patterns);
 
 const graphOf = (...body: string[]): string => ['graph g(%x: f32[2,3], %y: f32[2,3]) {', ...body, '}'].join('\n');
 

@@ -7,19 +7,9 @@ import { Value } from '../../src/ir/value.js';
 import { verifyGraph } from '../../src/ir/verify.js';
 import { allSamples } from './graphs.js';
 import './testOps.js';
+import { expectThrows } from '../helpers/tensors.js';
 
-function expectInvalid(g: Graph, ...patterns: RegExp[]): string {
-  let thrown: unknown;
-  try {
-    verifyGraph(g);
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, 'expected a GraphFormatError').toBeInstanceOf(GraphFormatError);
-  const message = (thrown as Error).message;
-  for (const p of patterns) expect(message).toMatch(p);
-  return message;
-}
+const expectInvalid = (g: Graph, ...patterns: RegExp[]): string => expectThrows(() => verifyGraph(g), GraphFormatError, ...patterns);
 
 const f32 = (...shape: (number | string)[]) => ({ shape, dtype: 'float32' as const });
 
