@@ -15,10 +15,12 @@ const UNTRACEABLE = new Set(['batchNorm training, running stats, no affine']);
 const isRandom = (g: fg.Graph) => g.nodes.some((n) => schemaOf(n.op)?.flags.random);
 
 describe.each(opTable.filter((r) => !r.bad && !UNTRACEABLE.has(r.name)).map((r) => [r.name, r] as const))('%s', (_name, row) => {
-  it('traced graph equals eager, and its IR text round-trips', () => {
+  // A graph with a random op draws at run time, so it cannot equal one eager draw (dropout's
+  // rows reseed inside the function, which a graph does not replay); test/jit covers those.
+  const random = isRandom(fg.trace((...xs: fg.Tensor[]) => row.fn(...xs), specsOf(row.inputs())));
+  it.skipIf(random)('traced graph equals eager, and its IR text round-trips', () => {
     const inputs = row.inputs();
     const g = fg.trace((...xs: fg.Tensor[]) => row.fn(...xs), specsOf(inputs));
-    if (isRandom(g)) return;
     fg.verifyGraph(g);
     const text = g.toString();
     expect(fg.parseGraph(text).toString()).toBe(text);
@@ -33,7 +35,7 @@ describe.each(opTable.filter((r) => !r.bad && !UNTRACEABLE.has(r.name)).map((r) 
   });
 
   if (row.gradOrder >= 1) {
-    it('gradGraph equals the tape', () => {
+    it.skipIf(random)('gradGraph equals the tape', () => {
       const inputs = row.inputs();
       const wrt = row.wrt ?? inputs.map((t, i) => (t.dtype === 'float64' ? i : -1)).filter((i) => i >= 0);
       // L = Σ sum(out_k · w_k) with fixed weights, so every output contributes.
@@ -43,7 +45,6 @@ describe.each(opTable.filter((r) => !r.bad && !UNTRACEABLE.has(r.name)).map((r) 
           .map((o, k) => o.mul(fg.linspace(0.5, 1.5, o.size, { dtype: 'float64' }).reshape([...o.shape]).add(k)).sum())
           .reduce((a, b) => a.add(b));
       const g = fg.trace(loss, specsOf(inputs));
-      if (isRandom(g)) return;
       const leaves = inputs.map((x, i) => (wrt.includes(i) ? x.detach().requiresGrad_() : x));
       const tape = fg.autograd.grad(loss(...leaves), wrt.map((i) => leaves[i]), { allowUnused: true });
       const graphGrads = fg.gradGraph(g, { wrt }).run(...inputs).slice(1);
