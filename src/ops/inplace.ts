@@ -36,7 +36,7 @@ const KIND: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 
 /** Writes `value` into `x`'s storage and marks the storage modified. */
 function writeBack(op: string, x: Tensor, value: Tensor): Tensor {
   if (!shapesEqual(broadcastShapes(op, x.shape, value.shape), x.shape)) {
-    throw new ShapeError(op, 'other', `a shape broadcastable to ${shapeStr(x.shape)} (in-place results keep self's shape)`, shapeStr(value.shape));
+    throw new ShapeError(op, 'other', `broadcastable to ${shapeStr(x.shape)} (in-place results keep self's shape)`, shapeStr(value.shape));
   }
   copyInto(x, value);
   x.storage.version++;

@@ -14,7 +14,7 @@ export function broadcastShapes(op: string, a: SymShape, b: SymShape, argB = 'ot
     const db = i < n - b.length ? 1 : b[i - (n - b.length)];
     if (da === db || db === 1) out[i] = da;
     else if (da === 1) out[i] = db;
-    else throw new ShapeError(op, argB, `a shape broadcastable with ${shapeStr(a)}`, shapeStr(b));
+    else throw new ShapeError(op, argB, `broadcastable with ${shapeStr(a)}`, shapeStr(b));
   }
   return out;
 }

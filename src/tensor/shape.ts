@@ -102,7 +102,7 @@ export function inferReshape(op: string, from: SymShape, to: readonly Dim[]): Di
   const total = monomial(from);
   const hole = to.indexOf(-1);
   const known = monomial(to.filter((d) => d !== -1));
-  const mismatch = () => new ShapeError(op, 'shape', `a shape with ${monoStr(total)} elements`, shapeStr(to));
+  const mismatch = () => new ShapeError(op, 'shape', `with ${monoStr(total)} elements`, shapeStr(to));
   if (hole < 0) {
     if (total.coef === 0 && known.coef === 0) return [...to];
     if (total.coef !== known.coef || total.syms.join() !== known.syms.join()) throw mismatch();
@@ -120,7 +120,7 @@ export function inferReshape(op: string, from: SymShape, to: readonly Dim[]): Di
   const coef = total.coef / known.coef;
   if (rest.length > 1 || (rest.length === 1 && coef !== 1)) {
     // A product of symbols has no single name: the graph would need a derived dim.
-    throw new ShapeError(op, 'shape', `a shape whose -1 resolves to a single size or symbol (it would be ${monoStr({ coef, syms: rest })})`, shapeStr(to));
+    throw new ShapeError(op, 'shape', `whose -1 resolves to a single size or symbol (it would be ${monoStr({ coef, syms: rest })})`, shapeStr(to));
   }
   out[hole] = rest.length === 1 ? rest[0] : coef;
   return out;

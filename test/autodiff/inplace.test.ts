@@ -88,8 +88,8 @@ describe('results', () => {
   });
 
   it('reject results that do not fit self\'s shape', () => {
-    expectFlowgradError(() => fg.zeros([3]).add_(fg.zeros([2, 3])), /^add_: argument 'other' expected shape a shape broadcastable to \[3\] \(in-place results keep self's shape\), got \[2, 3\]/);
-    expectFlowgradError(() => fg.zeros([2, 3]).copy_(fg.tensor([1, 2])), /^copy_: argument 'other' expected shape a shape broadcastable with \[2, 3\], got \[2\]/);
+    expectFlowgradError(() => fg.zeros([3]).add_(fg.zeros([2, 3])), /^add_: argument 'other' expected shape broadcastable to \[3\] \(in-place results keep self's shape\), got \[2, 3\]/);
+    expectFlowgradError(() => fg.zeros([2, 3]).copy_(fg.tensor([1, 2])), /^copy_: argument 'other' expected shape broadcastable with \[2, 3\], got \[2\]/);
   });
 
   it('reject bad arguments, naming the in-place op', () => {

@@ -18,7 +18,7 @@ describe('broadcastShapes', () => {
   });
 
   it('rejects incompatible sizes with a ShapeError naming the op and argument', () => {
-    expectFlowgradError(() => broadcastShapes('add', [2, 3], [4]), /^add: argument 'other' expected shape a shape broadcastable with \[2, 3\], got \[4\]$/);
+    expectFlowgradError(() => broadcastShapes('add', [2, 3], [4]), /^add: argument 'other' expected shape broadcastable with \[2, 3\], got \[4\]$/);
     expectFlowgradError(() => broadcastShapes('where', [2], [3], 'self'), /^where: argument 'self'/);
     expect(() => broadcastShapes('add', [0], [2])).toThrow(fg.ShapeError);
   });
@@ -31,13 +31,13 @@ describe('broadcastShapes', () => {
   });
 
   it('refuses to guess between different symbols, or a symbol and a size other than 1', () => {
-    expectFlowgradError(() => broadcastShapes('add', ['a'], ['b']), /add: argument 'other' expected shape a shape broadcastable with \[a\], got \[b\]/);
+    expectFlowgradError(() => broadcastShapes('add', ['a'], ['b']), /add: argument 'other' expected shape broadcastable with \[a\], got \[b\]/);
     expect(() => broadcastShapes('add', ['a'], [5])).toThrow(fg.ShapeError);
   });
 
   it('is what binary ops use', () => {
     expect(fg.add(fg.zeros([2, 1, 3]), fg.zeros([4, 1])).shape).toEqual([2, 4, 3]);
-    expectFlowgradError(() => fg.mul(fg.zeros([2, 3]), fg.zeros([2])), /^mul: argument 'other' expected shape a shape broadcastable with \[2, 3\], got \[2\]/);
+    expectFlowgradError(() => fg.mul(fg.zeros([2, 3]), fg.zeros([2])), /^mul: argument 'other' expected shape broadcastable with \[2, 3\], got \[2\]/);
   });
 });
 

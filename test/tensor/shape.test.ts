@@ -68,7 +68,7 @@ describe('inferReshape', () => {
   });
 
   it('rejects a size mismatch with a ShapeError', () => {
-    expectFlowgradError(() => inferReshape('reshape', [2, 3], [4, -1]), /^reshape: argument 'shape' expected shape a shape with 6 elements, got \[4, -1\]/);
+    expectFlowgradError(() => inferReshape('reshape', [2, 3], [4, -1]), /^reshape: argument 'shape' expected shape with 6 elements, got \[4, -1\]/);
     expect(() => inferReshape('reshape', [2, 3], [5])).toThrow(fg.ShapeError);
   });
 

@@ -27,7 +27,7 @@ defineOp({
       const src = i < lead ? 1 : x.shape[i - lead];
       const target = d === -1 ? src : d;
       if (i < lead && d === -1) throw new ShapeError('expand', 'shape', 'no -1 in the new leading dims', shapeStr(shape));
-      if (src !== target && src !== 1) throw new ShapeError('expand', 'shape', `a shape that ${shapeStr(x.shape)} broadcasts to`, shapeStr(shape));
+      if (src !== target && src !== 1) throw new ShapeError('expand', 'shape', `that ${shapeStr(x.shape)} broadcasts to`, shapeStr(shape));
       return target;
     });
     return [{ shape: out, dtype: x.dtype }];

@@ -49,7 +49,7 @@ export const elementwiseRows: OpRow[] = [
     inputs: () => [f64([1]), f64([1])],
     gradOrder: 0,
     bad: [
-      { call: () => fg.add(fg.ones([2, 3]), fg.ones([4])), message: /add: argument 'other' expected shape a shape broadcastable with \[2, 3\], got \[4\]/ },
+      { call: () => fg.add(fg.ones([2, 3]), fg.ones([4])), message: /add: argument 'other' expected shape broadcastable with \[2, 3\], got \[4\]/ },
       { call: () => fg.mul(fg.ones([2]), 'a' as never), message: /mul: argument 'other' expected a Tensor or a number, got "a"/ },
       { call: () => fg.sub(undefined as never, 1), message: /sub: argument 'self' expected a Tensor or a number, got undefined/ },
     ],

@@ -25,9 +25,9 @@ export const movementRows: OpRow[] = [
     inputs: () => [f64([1])],
     gradOrder: 0,
     bad: [
-      { call: () => fg.reshape(fg.ones([2, 3]), [4, 2]), message: /reshape: argument 'shape' expected shape a shape with 6 elements, got \[4, 2\]/ },
+      { call: () => fg.reshape(fg.ones([2, 3]), [4, 2]), message: /reshape: argument 'shape' expected shape with 6 elements, got \[4, 2\]/ },
       { call: () => fg.reshape(fg.ones([2, 3]), [-1, -1]), message: /reshape: argument 'shape' expected an array of non-negative integers \(one may be -1\)/ },
-      { call: () => fg.expand(fg.ones([2, 3]), [4, 3]), message: /expand: argument 'shape' expected shape a shape that \[2, 3\] broadcasts to, got \[4, 3\]/ },
+      { call: () => fg.expand(fg.ones([2, 3]), [4, 3]), message: /expand: argument 'shape' expected shape that \[2, 3\] broadcasts to, got \[4, 3\]/ },
       { call: () => fg.reshape(fg.ones([2]), 'x' as never), message: /reshape: argument 'shape' expected an array/ },
     ],
   },
