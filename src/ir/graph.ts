@@ -9,6 +9,7 @@ import type { TensorType } from '../tensor/type.js';
 import { inferOutputTypes } from './graphOps.js';
 import { type AttrValue, Node } from './node.js';
 import { printGraph } from './printer.js';
+import { toDot } from './dot.js';
 import { Value } from './value.js';
 
 export class Graph {
@@ -22,6 +23,11 @@ export class Graph {
   /** The text form (STYLE.md §5); `parseGraph(g.toString())` gives back an equal graph. */
   toString(): string {
     return printGraph(this);
+  }
+
+  /** Graphviz DOT: ops as boxes, types on edges (`dot -Tsvg`). */
+  toDot(): string {
+    return toDot(this);
   }
 
   /** For each value of this graph, the nodes that read it, in graph order (a node reading it twice appears once). */

@@ -141,3 +141,9 @@ describe('toDot', () => {
     expect(dot).toContain('label="testCall\\na\\nb"');
   });
 });
+
+test('graph.toDot() is the DOT text of fg.toDot', () => {
+  const g = fg.trace((x: fg.Tensor) => x.exp().sum(), [fg.spec([3])]);
+  expect(g.toDot()).toBe(fg.toDot(g));
+  expect(g.toDot()).toMatch(/^digraph/);
+});
