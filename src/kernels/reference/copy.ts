@@ -1,5 +1,6 @@
 /** @file Copies: contiguous() and dtype casts, used by the dispatcher and many kernels. */
-import { ARRAY_OF, type DType } from '../../tensor/dtype.js';
+import { type DType, isFloating } from '../../tensor/dtype.js';
+import { shapesEqual } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { forEachRow, operand } from './strided.js';
 
@@ -31,15 +32,17 @@ export function copyAs(t: Tensor, dtype: DType): Tensor {
   return out;
 }
 
-export function newArray(dtype: DType, n: number) {
-  return new ARRAY_OF[dtype](n);
-}
-
 /** Writes `src` (broadcast to dst's shape, converted to dst's dtype) into dst's strided storage. */
 export function copyInto(dst: Tensor, src: Tensor): void {
   const shape = dst.shape as number[];
   const d = dst.storage.data;
   const s = src.storage.data;
+  // Same shape, both contiguous, and a conversion TypedArray.set does exactly: one bulk copy
+  // (optimizers write every parameter back this way each step).
+  if (dst.isContiguous() && src.isContiguous() && shapesEqual(dst.shape, src.shape) && (dst.dtype === src.dtype || (isFloating(dst.dtype) && src.dtype !== 'bool'))) {
+    d.set(s.subarray(src.offset, src.offset + src.size), dst.offset);
+    return;
+  }
   const conv = dst.dtype === 'bool' ? (v: number) => (v !== 0 ? 1 : 0) : dst.dtype === 'int32' ? Math.trunc : (v: number) => v;
   forEachRow(shape, [{ data: d, offset: dst.offset, strides: dst.strides }, operand(src, shape)], ([od, os], n, [sd, ss]) => {
     for (let i = 0; i < n; i++) d[od + i * sd] = conv(s[os + i * ss]);
