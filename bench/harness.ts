@@ -60,15 +60,17 @@ export interface Row {
 
 /** Warm-up and run counts. The run count adapts to the subject's speed within bounds. */
 export interface RunPlan {
+  /** Warm-up runs: at least this many, and for at least warmupMs (JS engines optimise hot code late). */
   warmup: number;
+  warmupMs: number;
   minRuns: number;
   maxRuns: number;
   /** Time to spend on timed runs per subject, when minRuns does not already exceed it. */
   budgetMs: number;
 }
 
-export const FULL_PLAN: RunPlan = { warmup: 3, minRuns: 5, maxRuns: 30, budgetMs: 3000 };
-export const QUICK_PLAN: RunPlan = { warmup: 1, minRuns: 2, maxRuns: 3, budgetMs: 200 };
+export const FULL_PLAN: RunPlan = { warmup: 3, warmupMs: 500, minRuns: 5, maxRuns: 30, budgetMs: 3000 };
+export const QUICK_PLAN: RunPlan = { warmup: 1, warmupMs: 0, minRuns: 2, maxRuns: 3, budgetMs: 200 };
 
 /** BENCH_QUICK=1 selects the smoke-test plan. */
 export function planFromEnv(env: Record<string, string | undefined> = process.env): RunPlan {
@@ -173,7 +175,8 @@ export async function timeSubject(subject: Subject, plan: RunPlan): Promise<{ ti
   try {
     prepared = await subject.prepare();
     let lastMs = 0;
-    for (let i = 0; i < Math.max(1, plan.warmup); i++) {
+    const warmupStart = performance.now();
+    for (let i = 0; i < Math.max(1, plan.warmup) || (performance.now() - warmupStart < plan.warmupMs && i < 200); i++) {
       const t0 = performance.now();
       await prepared.run();
       lastMs = performance.now() - t0;

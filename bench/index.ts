@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const cpu = cpus();
   console.log(`flowgrad benchmarks · node ${process.version} · ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} · ${process.platform}/${process.arch}`);
   console.log(
-    `plan: ${plan.warmup} warm-up runs, then ${plan.minRuns}–${plan.maxRuns} timed runs (about ${plan.budgetMs} ms) per library; medians shown` +
+    `plan: at least ${plan.warmup} warm-up runs and ${plan.warmupMs} ms, then ${plan.minRuns}–${plan.maxRuns} timed runs (about ${plan.budgetMs} ms) per library; medians shown` +
       (plan === QUICK_PLAN ? '  [BENCH_QUICK: smoke test, numbers not for quoting]' : ''),
   );
   const load = loadavg()[0];

@@ -45,7 +45,7 @@ describe('median', () => {
 
 describe('run planning', () => {
   it('fits the budget within the min and max run counts', () => {
-    const plan = { warmup: 1, minRuns: 3, maxRuns: 10, budgetMs: 100 };
+    const plan = { warmup: 1, warmupMs: 0, minRuns: 3, maxRuns: 10, budgetMs: 100 };
     expect(plannedRuns(plan, 20)).toBe(5);
     expect(plannedRuns(plan, 1000)).toBe(3);
     expect(plannedRuns(plan, 0.01)).toBe(10);
