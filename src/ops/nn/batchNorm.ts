@@ -1,16 +1,14 @@
 /**
  * @file batchNorm over [N, C, ...]: per-channel statistics over every dim but 1. Composed from
  * mean, sub, mul, sqrt and reshape, so its gradients (of any order) follow from theirs.
- * Training mode also updates the running statistics in place, outside the tape.
+ * Training mode also updates the running statistics in place, outside the tape (runningStat.ts).
  */
-import { DTypeError, ShapeError, TraceError, ValueError, given } from '../../errors.js';
-import { makeView } from '../../kernels/reference/views.js';
+import { DTypeError, ShapeError, ValueError, given } from '../../errors.js';
 import { isFloating } from '../../tensor/dtype.js';
 import { shapeStr } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkTensor } from '../convert.js';
-import { noGrad } from '../gradMode.js';
-import { add_, mul_ } from '../inplace.js';
+import { runningStatUpdate } from './runningStat.js';
 import { add, div, mul, sub } from '../elementwise/binary.js';
 import { sqrt } from '../elementwise/unary.js';
 import { reshape } from '../movement/reshape.js';
@@ -31,12 +29,6 @@ function checkNumber(arg: string, v: unknown, expected: string, ok: (n: number) 
   return v;
 }
 
-/** running ← (1 − momentum)·running + momentum·scale·batch, in place and off the tape (as PyTorch). */
-function updateRunning(running: Tensor | null, batch: Tensor, momentum: number, scale = 1): void {
-  if (!running) return;
-  const value = makeView(batch, batch.shape, batch.strides); // detached: no tape, no tangent
-  noGrad(() => add_(mul_(running, 1 - momentum), mul(reshape(value, [running.shape[0]]), momentum * scale)));
-}
 
 /**
  * Batch normalisation of `x` ([N, C, ...], at least 2-d) per channel (dim 1), PyTorch's
@@ -72,19 +64,16 @@ export function batchNorm(
 
   let normalized: Tensor;
   if (training) {
-    if (x.trace && (rm || rv)) {
-      // The update is an in-place write, which a graph cannot record yet.
-      throw new TraceError('batchNorm: updating running statistics in training mode cannot be traced; pass null running statistics, or trace in evaluation mode');
-    }
     const count = x.size / channels;
     if (!x.trace && !(count > 1)) throw new ValueError('batchNorm', 'x', 'more than 1 value per channel in training mode', given(`shape ${shapeStr(x.shape)}`));
     const batchMean = mean(x, axes, true);
     const centered = sub(x, batchMean);
     const batchVar = mean(mul(centered, centered), axes, true);
     normalized = div(centered, sqrt(add(batchVar, eps)));
-    updateRunning(rm, batchMean, momentum);
-    // The running variance is unbiased (n − 1 in the divisor), as in PyTorch.
-    updateRunning(rv, batchVar, momentum, count / (count - 1));
+    // In place and off the tape, as in PyTorch; an op, so traced training steps keep doing it.
+    // The running variance is unbiased (n − 1 in the divisor).
+    if (rm) runningStatUpdate(rm, batchMean, x, momentum, false);
+    if (rv) runningStatUpdate(rv, batchVar, x, momentum, true);
   } else {
     if (!rm || !rv) {
       throw new ValueError('batchNorm', rm ? 'runningVar' : 'runningMean', 'a tensor of running statistics in evaluation mode (training = false)', rm ? runningVar : runningMean);

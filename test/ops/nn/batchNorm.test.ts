@@ -57,3 +57,22 @@ describe('batchNorm', () => {
     expectJvpMatchesFiniteDifferences((x) => fg.batchNorm(x, null, null, w, null, true), [randomTensor([3, 2, 2], 23)], [randomTensor([3, 2, 2], 24)]);
   });
 });
+
+describe('batchNorm running statistics under jit', () => {
+  it('a jitted training step updates the captured running statistics as eager code does', () => {
+    const make = () => ({ mean: fg.zeros([3], { dtype: 'float64' }), var: fg.ones([3], { dtype: 'float64' }) });
+    const eager = make();
+    const traced = make();
+    const step = (stats: { mean: fg.Tensor; var: fg.Tensor }) => (x: fg.Tensor) => fg.batchNorm(x, stats.mean, stats.var, null, null, true, 0.1).sum();
+    const jitted = fg.jit(step(traced));
+    for (let i = 0; i < 3; i++) {
+      const x = fg.randn([4, 3, 2, 2], { dtype: 'float64' }).mul(i + 1);
+      step(eager)(x);
+      jitted(x);
+    }
+    expect(jitted.traceCount).toBe(1);
+    expectClose(traced.mean.toArray(), eager.mean.toArray(), 1e-12);
+    expectClose(traced.var.toArray(), eager.var.toArray(), 1e-12);
+    expect(jitted.graphFor(fg.zeros([4, 3, 2, 2], { dtype: 'float64' })).nodes.filter((n) => n.op === 'runningStatUpdate').length).toBe(2);
+  });
+});
