@@ -69,7 +69,7 @@ export interface RunPlan {
   budgetMs: number;
 }
 
-export const FULL_PLAN: RunPlan = { warmup: 3, warmupMs: 500, minRuns: 5, maxRuns: 30, budgetMs: 3000 };
+export const FULL_PLAN: RunPlan = { warmup: 3, warmupMs: 1500, minRuns: 5, maxRuns: 200, budgetMs: 3000 };
 export const QUICK_PLAN: RunPlan = { warmup: 1, warmupMs: 0, minRuns: 2, maxRuns: 3, budgetMs: 200 };
 
 /** BENCH_QUICK=1 selects the smoke-test plan. */
@@ -176,7 +176,7 @@ export async function timeSubject(subject: Subject, plan: RunPlan): Promise<{ ti
     prepared = await subject.prepare();
     let lastMs = 0;
     const warmupStart = performance.now();
-    for (let i = 0; i < Math.max(1, plan.warmup) || (performance.now() - warmupStart < plan.warmupMs && i < 200); i++) {
+    for (let i = 0; i < Math.max(1, plan.warmup) || (performance.now() - warmupStart < plan.warmupMs && i < 1000); i++) {
       const t0 = performance.now();
       await prepared.run();
       lastMs = performance.now() - t0;
