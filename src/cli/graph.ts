@@ -9,10 +9,10 @@ import { writeReport } from '../report/index.js';
 import { fusionGroups } from '../passes/fusionGroups.js';
 import type { CliIO } from './io.js';
 import { MODEL_NAMES, type ModelName, modelGraphs } from './models.js';
-import { parsePositiveInt } from './options.js';
+import { parseBatch } from './options.js';
 
 interface GraphCommandOptions {
-  batch: number;
+  batch: number | string;
   split?: boolean;
   dot?: string | true;
   html?: string;
@@ -23,7 +23,7 @@ export function graphCommand(io: CliIO): Command {
   return new Command('graph')
     .description("print a model's forward graph and gradient graph as IR text, or draw them")
     .addArgument(new Argument('[model]', 'built-in model').choices(MODEL_NAMES).default('lenet'))
-    .option('--batch <n>', 'batch size the graphs are traced for', parsePositiveInt, 64)
+    .option('--batch <n>', 'batch size the graphs are traced for: a number, or a name such as "batch" for a symbolic dim', parseBatch, 64)
     .option('--split', 'the forward and backward graphs a compiled training step runs (the forward one also returns what backward saves), instead of the loss graph and the joint gradient graph')
     .option('--dot [file]', 'write Graphviz DOT (both graphs) to the file, or to stdout')
     .option('--html <file>', 'write an HTML page with both graphs laid out and drawn')

@@ -92,7 +92,7 @@ export interface ModelGraphs {
  * the parameters. With `split`, returns the AOT-style forward (which also returns the values
  * the backward pass saves) and backward graphs instead of the loss graph and the joint one.
  */
-export function modelGraphs(name: ModelName, batch: number, split = false): ModelGraphs {
+export function modelGraphs(name: ModelName, batch: number | string, split = false): ModelGraphs {
   const def = MODELS[name];
   const specs = def.inputs.map((i) => fg.spec(i.shape.map((d) => (d === 'B' ? batch : d)), i.dtype));
   const names = def.inputs.map((i) => i.name);

@@ -9,3 +9,9 @@ export function parsePositiveInt(text: string): number {
   }
   return value;
 }
+
+/** A batch size: a whole number ≥ 1, or a name ("batch") for a symbolic dim that any size fills at run time. */
+export function parseBatch(text: string): number | string {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(text.trim())) return text.trim();
+  return parsePositiveInt(text);
+}

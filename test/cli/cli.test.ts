@@ -97,6 +97,13 @@ describe('flowgrad graph', () => {
     expect(r.out).toMatch(/= matmul %x, %fc1\.weight/);
   });
 
+  it('traces for a symbolic batch when --batch is a name', async () => {
+    const r = await cli(['graph', 'mlp', '--batch', 'batch']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/graph mlp\(%x: f32\[batch,784\], %labels: i32\[batch\]/);
+    expect(r.out).toMatch(/numel/);
+  });
+
   it('prints the split forward and backward graphs of LeNet-5', async () => {
     const r = await cli(['graph', '--split', '--batch', '2']);
     expect(r.out).toMatch(/# forward graph: \d+ nodes\ngraph lenet5_forward\(%x: f32\[2,1,28,28\]/);
