@@ -89,8 +89,10 @@ function describeDiff(before: unknown, after: unknown, path = 'arguments'): stri
 export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
   if (typeof f !== 'function') throw new ValueError('jit', 'f', 'a function', f);
   const mode = opts.mode ?? 'trace';
-  if (mode !== 'trace') {
-    throw new FlowgradError(`jit: mode '${mode}' is not available yet; use mode 'trace' (fg.cond / fg.whileLoop for data-dependent control flow)`);
+  if (mode !== 'trace' && mode !== 'auto' && mode !== 'source') throw new ValueError('jit', 'mode', "'trace', 'source' or 'auto'", mode);
+  // 'auto' picks the best front end available; source transformation is not built yet, so it traces.
+  if (mode === 'source') {
+    throw new FlowgradError("jit: mode 'source' is not available yet; use mode 'trace' or 'auto' (and fg.cond / fg.whileLoop for data-dependent control flow)");
   }
   const cache = new Map<string, Entry>();
   const log: string[] = [];
@@ -125,7 +127,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     explain: {
       value: () =>
         [
-          `jit(${f.name || 'anonymous'}): ${traceCount} trace(s), ${cache.size} cached signature(s)`,
+          `jit(${f.name || 'anonymous'}, mode ${mode}${mode === 'auto' ? ' → trace' : ''}): ${traceCount} trace(s), ${cache.size} cached signature(s)`,
           ...[...cache.keys()].map((k) => `  signature ${k}`),
           ...log.map((l) => `  ${l}`),
         ].join('\n'),

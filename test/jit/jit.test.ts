@@ -168,3 +168,14 @@ describe('jit on the tape, edge cases', () => {
     expectClose(x.grad!.toArray(), [3, 3], 1e-12);
   });
 });
+
+describe('jit modes', () => {
+  it("'auto' traces (source transformation is not built yet); 'source' says so; others are rejected", () => {
+    const f = (x: fg.Tensor) => x.exp();
+    const auto = fg.jit(f, { mode: 'auto' });
+    expectClose(auto(f64([0, 1])).toArray(), [1, Math.E], 1e-12);
+    expect(auto.explain()).toMatch(/mode auto → trace/);
+    expect(() => fg.jit(f, { mode: 'source' })).toThrow(/mode 'source' is not available yet/);
+    expect(() => fg.jit(f, { mode: 'fast' as never })).toThrow(/jit: argument 'mode' expected 'trace', 'source' or 'auto', got "fast"/);
+  });
+});
