@@ -7,12 +7,14 @@ import './autodiff/forward.js';
 import './graphMethods.js';
 import { registerWasmKernels } from './kernels/wasm/index.js';
 import { registerFastPoolKernels } from './kernels/fast/pool.js';
+import { registerFastSumKernel } from './kernels/fast/sum.js';
 /** Starts the kernel thread pool ahead of the first big op (it otherwise starts lazily); resolves when ready. */
 export { warmUpPool } from './kernels/wasm/pool.js';
 
 // The WebAssembly SIMD backend and the fast JS kernels are on by default; FLOWGRAD_BACKEND=reference opts out.
 registerWasmKernels();
 registerFastPoolKernels();
+registerFastSumKernel();
 
 export { Tensor } from './tensor/tensor.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
