@@ -5,19 +5,16 @@
  * test/kernels/fastSum.test.ts checks it against the reference kernel.
  */
 import { ARRAY_OF, isFloating } from '../../tensor/dtype.js';
-import { contiguousStrides } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import type { ReduceAttrs } from '../reference/reduce.js';
+import { type ReduceAttrs, slots } from '../reference/reduce.js';
 import { forEachRow } from '../reference/strided.js';
 import { type Kernel, registerKernel } from '../registry.js';
 
 const sum: Kernel<ReduceAttrs> = ([x], { axes }, [outType]) => {
   const shape = x.shape;
   const nd = shape.length;
-  const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  const keptStrides = contiguousStrides(kept);
-  const outStrides = shape.map((_, i) => (axes.includes(i) ? 0 : keptStrides[i]));
-  const acc = new Float64Array(kept.reduce((a, b) => a * b, 1));
+  const { outStrides, outSize } = slots(shape, axes);
+  const acc = new Float64Array(outSize);
   const src = x.storage.data;
   const innerReduced = nd > 0 && axes.includes(nd - 1);
   forEachRow(

@@ -17,7 +17,7 @@ export interface ReduceAttrs {
 
 export type ReduceName = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
 
-interface Slots {
+export interface Slots {
   /** Output slot of each input element, walked alongside the input. */
   readonly outStrides: number[];
   /** Index of each input element within its reduction (row-major over the reduced dims). */
@@ -25,7 +25,7 @@ interface Slots {
   readonly outSize: number;
 }
 
-function slots(shape: readonly number[], axes: readonly number[]): Slots {
+export function slots(shape: readonly number[], axes: readonly number[]): Slots {
   const keptShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const redShape = shape.map((d, i) => (axes.includes(i) ? d : 1));
   const ks = contiguousStrides(keptShape);

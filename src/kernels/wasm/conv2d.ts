@@ -20,7 +20,7 @@ import { gemm } from './gemm.js';
 import { alloc, copyInts, fitsWasmMemory, heapF32, withArena } from './heap.js';
 import { runJob } from './pool.js';
 import { copyOut, stageContiguous } from './stage.js';
-import { transposedShape, winogradApplies, winogradConv2d } from './winograd.js';
+import { type WinogradShape, transposedShape, winogradApplies, winogradConv2d } from './winograd.js';
 
 const JOB_IM2COL = 1;
 const JOB_COL2IM = 2;
@@ -29,19 +29,10 @@ const COL_BUDGET = 2 ** 24;
 /** im2col/col2im elements above which the pool shares the work. */
 const PARALLEL_ELEMENTS = 2 ** 17;
 
-interface Geometry {
-  readonly n: number;
-  readonly c: number;
-  readonly h: number;
-  readonly w: number;
-  readonly o: number;
-  readonly groups: number;
-  readonly cg: number;
-  readonly og: number;
+/** A conv2d call's shapes (WinogradShape's fields) plus what the column path needs. */
+interface Geometry extends WinogradShape {
   readonly kh: number;
   readonly kw: number;
-  readonly oh: number;
-  readonly ow: number;
   /** Column rows per group (cg·kh·kw) and output positions per plane (oh·ow). */
   readonly k: number;
   readonly p: number;
