@@ -81,12 +81,6 @@ class CustomNode extends FunctionNode {
   }
 }
 
-function detachFromTape(t: Tensor): void {
-  t.gradFn = null;
-  t.outputIndex = 0;
-  t.setRequiresGradUnchecked(false);
-}
-
 /** Base class of custom differentiable functions; subclasses define static forward and backward. */
 export class Function {
   static forward(_ctx: FunctionCtx, ..._args: any[]): Tensor | Tensor[] {
@@ -111,10 +105,7 @@ export class Function {
     });
     if (isGradEnabled() && tensorArgs.some((t) => t.requiresGrad)) {
       const node = new CustomNode(`${this.name}Backward`, this, ctx, tensorArgs, argIsTensor, outs);
-      // Every output keeps its position (backward gets one gradient per output), but only
-      // floating ones join the tape: int and bool outputs carry no gradient.
       attachOutputs(node, outs);
-      for (const o of outs) if (!isFloating(o.dtype)) detachFromTape(o);
     }
     return single ? outs[0] : outs;
   }

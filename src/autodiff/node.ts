@@ -6,6 +6,7 @@
  * made that input, or to the leaf whose `.grad` receives it.
  */
 import { AutogradError } from '../errors.js';
+import { isFloating } from '../tensor/dtype.js';
 import type { GradNode, Tensor } from '../tensor/tensor.js';
 import type { TensorType } from '../tensor/type.js';
 
@@ -78,6 +79,9 @@ function edgeTo(t: Tensor): Edge | null {
 /** Marks `outputs` as made by `node`. */
 export function attachOutputs(node: FunctionNode, outputs: readonly Tensor[]): void {
   outputs.forEach((o, i) => {
+    // Every output keeps its position (backward gets one gradient per output), but only
+    // floating ones join the tape: int and bool outputs (indices, masks) carry no gradient.
+    if (!isFloating(o.dtype)) return;
     o.gradFn = node;
     o.outputIndex = i;
     o.setRequiresGradUnchecked(true);

@@ -58,13 +58,8 @@ export const autogradKey: DispatchKey = {
   },
   call(schema, inputs, attrs, outTypes, next: Next) {
     const outputs = next(inputs);
-    const differentiable = outputs.filter((o) => isFloating(o.dtype));
-    if (differentiable.length === 0) return outputs;
-    const node = new OpNode(schema, inputs, outputs, attrs, outTypes);
-    // Integer outputs (indices) never require grad; they keep no gradFn.
-    attachOutputs(node, outputs);
-    for (const o of outputs) if (!isFloating(o.dtype)) o.gradFn = null;
-    for (const o of outputs) if (!isFloating(o.dtype)) o.setRequiresGradUnchecked(false);
+    if (!outputs.some((o) => isFloating(o.dtype))) return outputs;
+    attachOutputs(new OpNode(schema, inputs, outputs, attrs, outTypes), outputs);
     return outputs;
   },
 };

@@ -150,7 +150,7 @@ function runWithTape(entry: Entry, tensors: Tensor[]): Tensor[] {
   // Fresh handles: an output may be an input or a captured constant, whose own gradFn must not change.
   const outputs = results.slice(0, nOut).map((t) => makeView(t, t.shape, t.strides));
   const node = new JitNode(g.split, g.backward, tensors, wrt, results.slice(nOut), entry.graph.outputs.map((v) => v.type));
-  attachOutputs(node, outputs.filter((o) => isFloating(o.dtype)));
+  attachOutputs(node, outputs);
   return outputs;
 }
 

@@ -179,3 +179,13 @@ describe('jit modes', () => {
     expect(() => fg.jit(f, { mode: 'fast' as never })).toThrow(/jit: argument 'mode' expected 'trace', 'source' or 'auto', got "fast"/);
   });
 });
+
+describe('jit with an integer output before a floating one', () => {
+  it('routes the gradient to the right output', () => {
+    const x = fg.tensor([1, 3, 2], { dtype: 'float64' }).requiresGrad_();
+    const [index, y] = fg.jit((a: fg.Tensor) => [a.argmax(), a.mul(a)])(x);
+    expect(index.requiresGrad).toBe(false);
+    y.sum().backward();
+    expectClose(x.grad!.toArray(), [2, 6, 4], 1e-12);
+  });
+});
