@@ -14,6 +14,7 @@ import type { Graph } from '../ir/graph.js';
 import { traceToGraph, unflattenTree } from '../ir/trace.js';
 import { isGradEnabled } from '../ops/gradMode.js';
 import { type Executable, compile } from '../runtime/compile.js';
+import type { ExecutionStats } from '../runtime/sequential.js';
 import { isFloating } from '../tensor/dtype.js';
 import { makeView } from '../kernels/reference/views.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -34,6 +35,8 @@ export interface Jitted<F extends (...args: any[]) => any> {
   graphFor(...args: Parameters<F>): Graph;
   /** Each cached signature and every retrace with its reason. */
   explain(): string;
+  /** What the last call's graph run did (launches, per-op time, buffers reused); null before the first call. */
+  readonly lastStats: ExecutionStats | null;
 }
 
 interface Entry {
@@ -97,6 +100,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
   const cache = new Map<string, Entry>();
   const log: string[] = [];
   let traceCount = 0;
+  let lastRun: Executable | null = null;
 
   const entryFor = (args: readonly unknown[]): { entry: Entry; tensors: Tensor[] } => {
     const { key, tensors } = signatureOf(args);
@@ -117,12 +121,15 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     // Inside another trace, inline: the enclosing trace records f's ops directly.
     if (tensors.some((t) => t.trace)) return f(...args);
     const { entry } = entryFor(args);
-    const outs = isGradEnabled() && tensors.some((t) => t.requiresGrad) ? runWithTape(entry, tensors) : (entry.executable ??= compile(entry.graph)).run(...tensors);
+    let outs: Tensor[];
+    if (isGradEnabled() && tensors.some((t) => t.requiresGrad)) [outs, lastRun] = runWithTape(entry, tensors);
+    else outs = (lastRun = entry.executable ??= compile(entry.graph)).run(...tensors);
     return unflattenTree(entry.outputTree, outs);
   };
 
   return Object.defineProperties(call, {
     traceCount: { get: () => traceCount },
+    lastStats: { get: () => lastRun?.stats ?? null },
     graphFor: { value: (...args: unknown[]) => entryFor(args).entry.graph },
     explain: {
       value: () =>
@@ -135,8 +142,11 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
   }) as Jitted<F>;
 }
 
-/** Runs the forward graph now and records a tape node whose backward runs the backward graph. */
-function runWithTape(entry: Entry, tensors: Tensor[]): Tensor[] {
+/**
+ * Runs the forward graph now and records a tape node whose backward runs the backward graph;
+ * returns the outputs and the forward executable.
+ */
+function runWithTape(entry: Entry, tensors: Tensor[]): [Tensor[], Executable] {
   const wrt = tensors.map((t, i) => (t.requiresGrad && isFloating(t.dtype) ? i : -1)).filter((i) => i >= 0);
   const mask = wrt.join(',');
   let g = entry.grads.get(mask);
@@ -151,7 +161,7 @@ function runWithTape(entry: Entry, tensors: Tensor[]): Tensor[] {
   const outputs = results.slice(0, nOut).map((t) => makeView(t, t.shape, t.strides));
   const node = new JitNode(g.split, g.backward, tensors, wrt, results.slice(nOut), entry.graph.outputs.map((v) => v.type));
   attachOutputs(node, outputs);
-  return outputs;
+  return [outputs, g.forward];
 }
 
 /** The tape node of a jitted call. */

@@ -19,10 +19,15 @@ export interface Executable {
 export interface CompileOptions {
   /** Which executor runs the graph (default 'sequential'). */
   executor?: string;
+  /**
+   * Whether intermediates' buffers are recycled for later nodes and later runs (default
+   * true; see runtime/bufferPool.ts). Outputs always belong to the caller.
+   */
+  recycleBuffers?: boolean;
 }
 
 /** Makes an Executable for a verified graph. */
-export type ExecutorFactory = (graph: Graph) => Executable;
+export type ExecutorFactory = (graph: Graph, options: CompileOptions) => Executable;
 const executors = new Map<string, ExecutorFactory>();
 
 /** Makes an executor available to `compile` under `name`. */
@@ -33,8 +38,8 @@ export function registerExecutor(name: string, factory: ExecutorFactory): void {
 /** Names of the executors `compile` can use now. */
 export const availableExecutors = (): string[] => [...executors.keys()];
 
-registerExecutor('sequential', (graph) => {
-  const executor = new SequentialExecutor();
+registerExecutor('sequential', (graph, options) => {
+  const executor = new SequentialExecutor({ recycle: options.recycleBuffers });
   return {
     graph,
     run: (...inputs) => executor.run(graph, inputs),
@@ -44,7 +49,7 @@ registerExecutor('sequential', (graph) => {
   };
 });
 
-const OPTION_NAMES = ['executor'];
+const OPTION_NAMES = ['executor', 'recycleBuffers'];
 
 /**
  * Verifies `g` and binds it to an executor. Input count, dtypes and shapes are checked on
@@ -59,11 +64,14 @@ export function compile(g: Graph, options: CompileOptions = {}): Executable {
   for (const k of Object.keys(options)) {
     if (!OPTION_NAMES.includes(k)) throw new FlowgradError(`compile: unknown option '${k}' (known: ${OPTION_NAMES.join(', ')})`);
   }
+  if (options.recycleBuffers !== undefined && typeof options.recycleBuffers !== 'boolean') {
+    throw new ValueError('compile', 'recycleBuffers', 'a boolean', options.recycleBuffers);
+  }
   const name = options.executor ?? 'sequential';
   const factory = executors.get(name);
   if (!factory) {
     throw new FlowgradError(`compile: executor ${describe(name)} is not available yet; available: ${availableExecutors().join(', ')}`);
   }
   verifyGraph(g);
-  return factory(g);
+  return factory(g, options);
 }

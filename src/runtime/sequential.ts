@@ -2,7 +2,8 @@
  * @file The sequential executor (REFERENCE.md 2.4): a FIFO ready queue of nodes whose
  * dependencies (data and control) are done, by in-degree counting; each registry op runs
  * its backend kernel directly through runKernel, so the autograd tape records nothing
- * inside a graph; each value is dropped after its last use (reference counting).
+ * inside a graph; each value is dropped after its last use (reference counting), and its
+ * buffer goes back to the executor's BufferPool for later nodes and later runs.
  */
 import { FlowgradError, ValueError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
@@ -16,6 +17,7 @@ import { schemaOf } from '../ops/schema.js';
 import { BYTES_PER_ELEMENT } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { TensorType } from '../tensor/type.js';
+import { BufferPool } from './bufferPool.js';
 
 /** What one run did; read it from `Executable.stats` after `run`. */
 export interface ExecutionStats {
@@ -33,9 +35,14 @@ export interface ExecutionStats {
   peakBytes: number;
   /** Bytes of all node results, as if nothing were ever dropped. */
   naivePeakBytes: number;
+  /** Buffers for node results taken from the executor's pool (recycled) / newly allocated. */
+  buffersReused: number;
+  buffersAllocated: number;
 }
 
-export const emptyStats = (): ExecutionStats => ({ launches: 0, transfers: 0, busyMs: {}, perOp: new Map(), order: [], peakBytes: 0, naivePeakBytes: 0 });
+export const emptyStats = (): ExecutionStats => ({
+  launches: 0, transfers: 0, busyMs: {}, perOp: new Map(), order: [], peakBytes: 0, naivePeakBytes: 0, buffersReused: 0, buffersAllocated: 0,
+});
 
 /** Runs a node an executor has no kernel for (graph-only ops: constant, later control flow). */
 export type NodeRunner = (executor: SequentialExecutor, node: Node, inputs: readonly Tensor[]) => Tensor[];
@@ -57,12 +64,27 @@ export class SequentialExecutor extends GraphInterpreter<Tensor> {
   private usesLeft = new Map<Value, number>();
   private liveBytes = 0;
   private topLevel: Graph | null = null;
+  /** Recycles dead intermediates' buffers; null when compiled with `recycle: false`. */
+  private readonly pool: BufferPool | null;
+
+  constructor(options: { recycle?: boolean } = {}) {
+    super();
+    this.pool = options.recycle === false ? null : new BufferPool();
+  }
 
   override run(graph: Graph, inputs: readonly Tensor[]): Tensor[] {
     this.stats = emptyStats();
     this.liveBytes = 0;
     this.topLevel = graph;
-    return super.run(graph, inputs);
+    const { pool } = this;
+    if (!pool) return super.run(graph, inputs);
+    const [reused, fresh] = [pool.reused, pool.fresh];
+    try {
+      return pool.during(() => super.run(graph, inputs));
+    } finally {
+      this.stats.buffersReused = pool.reused - reused;
+      this.stats.buffersAllocated = pool.fresh - fresh;
+    }
   }
 
   protected override runGraph(graph: Graph, inputs: readonly Tensor[]): Tensor[] {
@@ -137,7 +159,12 @@ export class SequentialExecutor extends GraphInterpreter<Tensor> {
   /** Drops values after their last use, and results nobody reads at once. */
   protected override afterNode(node: Node, _inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
     const launched = node.op !== 'constant';
-    if (launched) for (const t of outputs) this.liveBytes += bytesOf(t);
+    if (launched) {
+      for (const t of outputs) {
+        this.liveBytes += bytesOf(t);
+        this.pool?.retain(t.storage.data);
+      }
+    }
     this.stats.peakBytes = Math.max(this.stats.peakBytes, this.liveBytes);
     for (const v of node.inputs) this.release(v, 1);
     for (const v of node.outputs) this.release(v, 0);
@@ -147,7 +174,11 @@ export class SequentialExecutor extends GraphInterpreter<Tensor> {
     const left = (this.usesLeft.get(v) ?? 0) - uses;
     this.usesLeft.set(v, left);
     if (left > 0 || !this.env.has(v)) return;
-    if (v.producer && v.producer.op !== 'constant') this.liveBytes -= bytesOf(this.env.get(v)!);
+    const t = this.env.get(v)!;
+    if (v.producer && v.producer.op !== 'constant') {
+      this.liveBytes -= bytesOf(t);
+      this.pool?.release(t.storage.data);
+    }
     this.env.delete(v);
   }
 }

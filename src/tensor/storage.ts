@@ -9,7 +9,11 @@ import { ARRAY_OF, type DType, type TypedArray } from './dtype.js';
 
 export interface Allocator {
   readonly name: string;
-  allocate(dtype: DType, length: number): TypedArray;
+  /**
+   * A buffer of `length` elements. Zero-filled unless `zeroed` is false, which a caller that
+   * writes every element passes so a recycling allocator can skip the fill.
+   */
+  allocate(dtype: DType, length: number, zeroed?: boolean): TypedArray;
 }
 
 export const heapAllocator: Allocator = {
@@ -26,6 +30,9 @@ export function setAllocator(allocator: Allocator): Allocator {
   return previous;
 }
 
+/** The allocator new storages come from now. */
+export const currentAllocator = (): Allocator => current;
+
 /** Whether new storages are plain heap typed arrays (so a kernel may hand over one it made itself). */
 export const usesHeapAllocator = (): boolean => current === heapAllocator;
 
@@ -37,7 +44,7 @@ export class Storage {
     readonly dtype: DType,
   ) {}
 
-  static allocate(dtype: DType, length: number): Storage {
-    return new Storage(current.allocate(dtype, length), dtype);
+  static allocate(dtype: DType, length: number, zeroed = true): Storage {
+    return new Storage(current.allocate(dtype, length, zeroed), dtype);
   }
 }

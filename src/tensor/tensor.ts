@@ -53,9 +53,17 @@ export class Tensor {
     return new Tensor(new Storage(data, dtype), shape, contiguousStrides(shape), 0, dtype, device);
   }
 
-  /** A fresh contiguous tensor with uninitialised (zeroed) contents. */
+  /** A fresh contiguous tensor of zeros (kernels may accumulate into it). */
   static empty(shape: Shape, dtype: DType, device = 'cpu'): Tensor {
     return new Tensor(Storage.allocate(dtype, sizeOf(shape)), shape, contiguousStrides(shape), 0, dtype, device);
+  }
+
+  /**
+   * A fresh contiguous tensor whose contents are unspecified: for kernels that write every
+   * element, so a recycling allocator (graph runs) hands over a used buffer without clearing it.
+   */
+  static uninitialized(shape: Shape, dtype: DType, device = 'cpu'): Tensor {
+    return new Tensor(Storage.allocate(dtype, sizeOf(shape), false), shape, contiguousStrides(shape), 0, dtype, device);
   }
 
   get ndim(): number {

@@ -158,7 +158,7 @@ describe('sequential executor', () => {
     const g = mlp().graph;
     expect(availableExecutors()).toContain('sequential');
     expectFlowgradError(() => compile(g, { executor: 'concurrent' }), /compile: executor "concurrent" is not available yet; available: sequential/);
-    expectFlowgradError(() => compile(g, { passes: ['cse'] } as never), /compile: unknown option 'passes' \(known: executor\)/);
+    expectFlowgradError(() => compile(g, { passes: ['cse'] } as never), /compile: unknown option 'passes' \(known: executor, recycleBuffers\)/);
     const broken = new GraphBuilder('broken');
     const x = broken.addInput({ shape: [2], dtype: 'float32' });
     const y = broken.addNode('exp', [x], {}, [{ shape: [3], dtype: 'float32' }]).outputs[0];

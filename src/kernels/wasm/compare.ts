@@ -26,7 +26,7 @@ export function acceptsCompare(inputs: readonly Tensor[]): boolean {
 export function compareKernel(op: WasmCompareOp): Kernel {
   const code = COMPARE_CODES[op];
   return ([a, b], _attrs, [outType]) => {
-    const out = Tensor.empty(outType.shape as number[], 'bool', a.device);
+    const out = Tensor.uninitialized(outType.shape as number[], 'bool', a.device);
     const n = out.size;
     if (n === 0) return [out];
     const { exports } = wasmKernels();

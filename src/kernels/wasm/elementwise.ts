@@ -32,7 +32,7 @@ export const acceptsFloat32 = (inputs: readonly Tensor[]): boolean => inputs.eve
 export function unaryKernel(op: WasmUnaryOp): Kernel {
   const code = UNARY_CODES[op];
   return ([x], _attrs, [outType]) => {
-    const out = Tensor.empty(outType.shape as number[], 'float32', x.device);
+    const out = Tensor.uninitialized(outType.shape as number[], 'float32', x.device);
     const n = out.size;
     if (n === 0) return [out];
     const { exports } = wasmKernels();
@@ -65,7 +65,7 @@ export function binaryKernel(op: WasmBinaryOp): Kernel {
   const code = BINARY_CODES[op];
   return ([a, b], _attrs, [outType]) => {
     const shape = outType.shape as number[];
-    const out = Tensor.empty(shape, 'float32', a.device);
+    const out = Tensor.uninitialized(shape, 'float32', a.device);
     const n = out.size;
     if (n === 0) return [out];
     const streamA = a.isContiguous() && (a.size === n || a.size === 1);

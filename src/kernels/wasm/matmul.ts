@@ -3,6 +3,7 @@
  * Operands keep their strides (gemm packs transposed and sliced views at full speed).
  */
 import { broadcastStrides } from '../../tensor/broadcast.js';
+import { sizeOf } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Kernel } from '../registry.js';
 import { gemm } from './gemm.js';
@@ -26,17 +27,17 @@ export const matmulKernel: Kernel = ([a, b], _attrs, [outType]) => {
   const m = a.shape[a.ndim - 2];
   const k = a.shape[a.ndim - 1];
   const n = b.shape[b.ndim - 1];
-  const out = Tensor.empty(outShape, 'float32', a.device);
-  if (out.size === 0 || k === 0) return [out];
+  const size = sizeOf(outShape);
+  if (size === 0 || k === 0) return [Tensor.empty(outShape, 'float32', a.device)];
   const batchShape = outShape.slice(0, -2);
   return [
     withArena(() => {
       const sa = stageStrided(a);
       const sb = stageStrided(b);
-      const c = alloc(out.size * 4);
+      const c = alloc(size * 4);
       const folded = foldBatchIntoRows(a, sa, b, batchShape, m);
       const offsets = folded ? [0, 0, 0] : batchOffsets(a, sa, b, sb, batchShape, m * n);
-      const rows = folded ? out.size / n : m;
+      const rows = folded ? size / n : m;
       const opA = { ptr: sa.ptr, rowStride: sa.strides[a.ndim - 2], colStride: sa.strides[a.ndim - 1] };
       const opB = { ptr: sb.ptr, rowStride: sb.strides[b.ndim - 2], colStride: sb.strides[b.ndim - 1] };
       if (transposeWins(rows, n)) {

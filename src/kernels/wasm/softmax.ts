@@ -20,7 +20,7 @@ export function acceptsSoftmax(inputs: readonly Tensor[], { axis }: SoftmaxAttrs
 export function softmaxKernel(log: boolean): Kernel<SoftmaxAttrs> {
   const flag = log ? 1 : 0;
   return ([x], { axis }, [outType]) => {
-    const out = Tensor.empty(outType.shape as number[], 'float32', x.device);
+    const out = Tensor.uninitialized(outType.shape as number[], 'float32', x.device);
     const n = x.ndim === 0 ? 1 : x.shape[axis];
     if (out.size === 0) return [out];
     const rows = out.size / n;

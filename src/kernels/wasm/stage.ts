@@ -85,7 +85,7 @@ export function copyOut(ptr: number, type: TensorType, device: string): Tensor {
   const shape = type.shape as number[];
   // slice() copies into a fresh array without zero-filling it first, which `empty` would do.
   if (usesHeapAllocator()) return Tensor.fromData(heapF32().slice(ptr >> 2, (ptr >> 2) + sizeOf(shape)), shape, 'float32', device);
-  return fillFrom(ptr, Tensor.empty(shape, 'float32', device));
+  return fillFrom(ptr, Tensor.uninitialized(shape, 'float32', device));
 }
 
 /** Fills the fresh contiguous tensor `out` from wasm memory at byte address `ptr`; returns it. */
