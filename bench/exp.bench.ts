@@ -69,6 +69,34 @@ function unaryCase(peers: Peers, op: UnaryOp, data: Float32Array): BenchCase {
   };
 }
 
+/** Median milliseconds of `f` over `runs` calls. */
+function medianMs(f: () => void, runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    f();
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[times.length >> 1];
+}
+
+/**
+ * What memory itself costs here. An op that returns a new 16M-element array must have the
+ * OS map 64 MB of fresh pages (glibc serves blocks this big with mmap, and frees them with
+ * munmap), and on a VM every first touch of a page is a fault; no library's kernel is faster.
+ */
+function memoryFloor(): string[] {
+  const src = uniform(SIZE, -4, 4, 32);
+  const reused = new Float32Array(SIZE);
+  const fresh = medianMs(() => void new Float32Array(SIZE).set(src), 15);
+  const copy = medianMs(() => reused.set(src), 15);
+  const rate = (ms: number) => ((SIZE * 4 * 2) / ms / 1e6).toFixed(1);
+  return [
+    `memory on this machine: copying 64 MB into a fresh array takes ${fresh.toFixed(1)} ms (${rate(fresh)} GB/s as counted above: the`,
+    `ceiling of any op that returns new memory, whatever its arithmetic); into an array already in use ${copy.toFixed(1)} ms (${rate(copy)} GB/s).`,
+  ];
+}
+
 export const topic: Topic = {
   name: 'exp',
   title: 'exp / tanh / sigmoid over 16M float32 (GB/s read + written, higher is better)',
@@ -76,4 +104,5 @@ export const topic: Topic = {
     const data = uniform(SIZE, -4, 4, 31);
     return OPS.map((op) => unaryCase(peers, op, data));
   },
+  afterword: memoryFloor,
 };

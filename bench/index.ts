@@ -62,6 +62,7 @@ async function main(): Promise<void> {
       rows.push(await runCase(c, plan));
     }
     console.log(formatTable(rows, LIBRARIES));
+    for (const line of topic.afterword?.() ?? []) console.log(line);
     allRows.push(...rows);
   }
   if (topics.length > 1) console.log(`\n== summary\n${formatTable(allRows, LIBRARIES)}`);

@@ -174,4 +174,6 @@ export interface Topic {
   name: string;
   title: string;
   cases(peers: Peers): BenchCase[];
+  /** Lines printed under the topic's table: measured facts of this machine that bound every row. */
+  afterword?(): string[];
 }

@@ -53,6 +53,15 @@ describe('wasm thread pool', () => {
     expectMatchesReference('matmul', [randomF32([300, 200], 50), randomF32([200, 310], 51)], {}, { rtol: 1e-5, atol: 2e-4 });
   });
 
+  it('runs in-order jobs (the threaded unary ops) with the workers, on contiguous and strided inputs', async () => {
+    await warmUpPool();
+    for (const op of ['exp', 'tanh', 'sigmoid', 'log']) {
+      const x = op === 'log' ? randomF32([1031, 1029], 60, 1e-3, 50) : randomF32([1031, 1029], 61, -20, 20);
+      expectMatchesReference(op, [x], {}, { rtol: 1e-6, atol: 1e-37 });
+      expectMatchesReference(op, [x.transpose(0, 1)], {}, { rtol: 1e-6, atol: 1e-37 });
+    }
+  });
+
   it('gives correct results when async callers interleave', async () => {
     const run = async (seed: number) => {
       for (let i = 0; i < 4; i++) {

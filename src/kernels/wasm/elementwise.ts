@@ -9,7 +9,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import type { Kernel } from '../registry.js';
 import { alloc, copyInts, fitsWasmMemory, heapF32, withArena } from './heap.js';
 import { wasmKernels } from './module.js';
-import { runJob, threadCount } from './pool.js';
+import { runJobInOrder, threadCount } from './pool.js';
 import { collapseDims, fillFrom, stageContiguous, stageStrided } from './stage.js';
 
 /** Op codes of asm/elementwise.ts (unary, then binary). */
@@ -23,6 +23,8 @@ export const CHUNK = 16384;
 /** The transcendental ops are compute-bound: above this size the pool shares them. */
 const THREADED = new Set<WasmUnaryOp>(['exp', 'log', 'tanh', 'sigmoid']);
 const PARALLEL_ELEMENTS = 2 ** 18;
+/** Elements per task of a threaded unary job: small enough that the first is done quickly. */
+const PARALLEL_CHUNK = 2 ** 15;
 /** Job kind of asm/index.ts runTask. */
 const JOB_UNARY = 3;
 /** Float32 operands of a size the wasm memory holds (a broadcast output is at most twice that). */
@@ -39,10 +41,22 @@ export function unaryKernel(op: WasmUnaryOp): Kernel {
     const dst = out.storage.data as Float32Array;
     return [
       withArena(() => {
-        if (!x.isContiguous() || (THREADED.has(op) && n >= PARALLEL_ELEMENTS && threadCount() > 1)) {
+        if (THREADED.has(op) && n >= PARALLEL_ELEMENTS && threadCount() > 1) {
+          // The workers compute while this thread copies finished chunks out.
           const p = stageContiguous(x);
-          if (n < PARALLEL_ELEMENTS) exports.unary(code, p, p, n);
-          else runJob(JOB_UNARY, copyInts([code, p, p, n, CHUNK]), Math.ceil(n / CHUNK), true);
+          const tasks = Math.ceil(n / PARALLEL_CHUNK);
+          const args = copyInts([code, p, p, n, PARALLEL_CHUNK]);
+          const flags = alloc(tasks * 4);
+          const heap = heapF32();
+          runJobInOrder(JOB_UNARY, args, tasks, flags, (t) => {
+            const from = (p >> 2) + t * PARALLEL_CHUNK;
+            dst.set(heap.subarray(from, from + Math.min(PARALLEL_CHUNK, n - t * PARALLEL_CHUNK)), t * PARALLEL_CHUNK);
+          });
+          return out;
+        }
+        if (!x.isContiguous()) {
+          const p = stageContiguous(x);
+          exports.unary(code, p, p, n);
           return fillFrom(p, out);
         }
         const buf = alloc(Math.min(n, CHUNK) * 4);

@@ -20,7 +20,7 @@ import { wasmKernels } from './module.js';
 import { WORKER_SOURCE } from './workerSource.js';
 
 /** Indices of the control words (shared with workerSource.ts). */
-export const CTL = { GEN: 0, CLOSED: 1, NEXT: 2, NTASKS: 3, INFLIGHT: 4, KIND: 5, ARGS: 6, ERROR: 7 } as const;
+export const CTL = { GEN: 0, CLOSED: 1, NEXT: 2, NTASKS: 3, INFLIGHT: 4, KIND: 5, ARGS: 6, ERROR: 7, DONE: 8 } as const;
 
 /** Atomic loads (~5 ns each) a thread spins on before it sleeps: a few tens of microseconds. */
 export const SPIN_CHECKS = 4000;
@@ -95,6 +95,49 @@ export function runJob(kind: number, args: number, nTasks: number, parallel: boo
     for (let t = 0; t < nTasks; t++) exports.runTask(kind, args, t, 0);
     return;
   }
+  withJob(kind, args, nTasks, 0, (c) => {
+    for (let t = Atomics.add(c, CTL.NEXT, 1); t < nTasks; t = Atomics.add(c, CTL.NEXT, 1)) exports.runTask(kind, args, t, 0);
+  });
+}
+
+/**
+ * Like runJob, but calls `consume(t)` for t = 0, 1, … in order as soon as task t is done, so
+ * this thread can move each task's result out while the workers compute later ones. Waiting
+ * for task t, this thread takes the next unclaimed task itself rather than idle (so it never
+ * waits on a worker that has not started). `flags` is the byte address of nTasks int32 words.
+ */
+export function runJobInOrder(kind: number, args: number, nTasks: number, flags: number, consume: (task: number) => void): void {
+  const { exports } = wasmKernels();
+  if (nTasks < 2 || threadCount() < 2 || busy) {
+    for (let t = 0; t < nTasks; t++) {
+      exports.runTask(kind, args, t, 0);
+      consume(t);
+    }
+    return;
+  }
+  const done = new Int32Array(wasmKernels().memory.buffer, flags, nTasks);
+  done.fill(0);
+  withJob(kind, args, nTasks, flags, (c) => {
+    for (let next = 0; next < nTasks; next++) {
+      while (Atomics.load(done, next) === 0) {
+        const t = Atomics.add(c, CTL.NEXT, 1);
+        if (t < nTasks) {
+          exports.runTask(kind, args, t, 0);
+          Atomics.store(done, t, 1);
+        } else {
+          // A worker holds task `next` and will finish it, unless it failed.
+          if (Atomics.load(c, CTL.ERROR) !== 0) return;
+          for (let i = 0; i < SPIN_CHECKS && Atomics.load(done, next) === 0; i++);
+          Atomics.wait(done, next, 0, 1);
+        }
+      }
+      consume(next);
+    }
+  });
+}
+
+/** Publishes a job to the workers, runs `work` on this thread, then waits until no worker is in the job. */
+function withJob(kind: number, args: number, nTasks: number, flags: number, work: (c: Int32Array) => void): void {
   if (!workers) startWorkers();
   const c = control();
   busy = true;
@@ -102,16 +145,13 @@ export function runJob(kind: number, args: number, nTasks: number, parallel: boo
     c[CTL.KIND] = kind;
     c[CTL.ARGS] = args;
     c[CTL.NTASKS] = nTasks;
+    c[CTL.DONE] = flags;
     Atomics.store(c, CTL.ERROR, 0);
     Atomics.store(c, CTL.NEXT, 0);
     Atomics.store(c, CTL.CLOSED, 0);
     Atomics.add(c, CTL.GEN, 1);
     Atomics.notify(c, CTL.GEN);
-    for (;;) {
-      const t = Atomics.add(c, CTL.NEXT, 1);
-      if (t >= nTasks) break;
-      exports.runTask(kind, args, t, 0);
-    }
+    work(c);
   } finally {
     // Even if a task trapped here, workers may still be reading the job: wait for them.
     // A worker usually finishes within microseconds of this thread: spin briefly before

@@ -20,9 +20,17 @@ for (;;) {
   seen = Atomics.load(ctl, CTL.GEN);
   Atomics.add(ctl, CTL.INFLIGHT, 1);
   if (Atomics.load(ctl, CTL.CLOSED) === 0) {
-    const kind = ctl[CTL.KIND], args = ctl[CTL.ARGS], n = ctl[CTL.NTASKS];
+    const kind = ctl[CTL.KIND], args = ctl[CTL.ARGS], n = ctl[CTL.NTASKS], flags = ctl[CTL.DONE];
+    // An in-order job (runJobInOrder) has a done flag per task, which the caller waits on.
+    const done = flags === 0 ? null : new Int32Array(memory.buffer, flags, n);
     try {
-      for (let t = Atomics.add(ctl, CTL.NEXT, 1); t < n; t = Atomics.add(ctl, CTL.NEXT, 1)) runTask(kind, args, t, thread);
+      for (let t = Atomics.add(ctl, CTL.NEXT, 1); t < n; t = Atomics.add(ctl, CTL.NEXT, 1)) {
+        runTask(kind, args, t, thread);
+        if (done) {
+          Atomics.store(done, t, 1);
+          Atomics.notify(done, t);
+        }
+      }
     } catch {
       Atomics.store(ctl, CTL.ERROR, 1);
     }
