@@ -14,14 +14,16 @@ const SIZE = 1 << 24;
 interface UnaryOp {
   name: string;
   flowgrad: (x: fg.Tensor) => fg.Tensor;
+  /** The in-place form (PyTorch's exp_): no new memory; the peers have none. */
+  inPlace: (x: fg.Tensor) => fg.Tensor;
   tfjs: (tf: Tf, x: TfTensor) => TfTensor;
   jax: (jax: Jax, x: JaxArray) => JaxArray;
 }
 
 const OPS: UnaryOp[] = [
-  { name: 'exp', flowgrad: fg.exp, tfjs: (tf, x) => tf.exp(x), jax: ({ numpy: np }, x) => np.exp(x) },
-  { name: 'tanh', flowgrad: fg.tanh, tfjs: (tf, x) => tf.tanh(x), jax: ({ numpy: np }, x) => np.tanh(x) },
-  { name: 'sigmoid', flowgrad: fg.sigmoid, tfjs: (tf, x) => tf.sigmoid(x), jax: ({ nn }, x) => nn.sigmoid(x) },
+  { name: 'exp', flowgrad: fg.exp, inPlace: fg.exp_, tfjs: (tf, x) => tf.exp(x), jax: ({ numpy: np }, x) => np.exp(x) },
+  { name: 'tanh', flowgrad: fg.tanh, inPlace: fg.tanh_, tfjs: (tf, x) => tf.tanh(x), jax: ({ numpy: np }, x) => np.tanh(x) },
+  { name: 'sigmoid', flowgrad: fg.sigmoid, inPlace: fg.sigmoid_, tfjs: (tf, x) => tf.sigmoid(x), jax: ({ nn }, x) => nn.sigmoid(x) },
 ];
 
 function unaryCase(peers: Peers, op: UnaryOp, data: Float32Array): BenchCase {
@@ -69,6 +71,24 @@ function unaryCase(peers: Peers, op: UnaryOp, data: Float32Array): BenchCase {
   };
 }
 
+/** `x.exp_()`: the same arithmetic into the tensor's own memory (each run applies it again). */
+function inPlaceCase(peers: Peers, op: UnaryOp, data: Float32Array): BenchCase {
+  return {
+    name: `${op.name}_ in place`,
+    size: '16M f32',
+    measure: { unit: 'GB/s', perRun: SIZE * 4 * 2 },
+    subjects: subjectsFor(peers, {
+      flowgrad() {
+        const x = fg.tensor(data);
+        return {
+          run: () => void op.inPlace(x),
+          result: () => op.inPlace(fg.tensor(data)).dataSync() as Float32Array,
+        };
+      },
+    }),
+  };
+}
+
 /** Median milliseconds of `f` over `runs` calls. */
 function medianMs(f: () => void, runs: number): number {
   const times: number[] = [];
@@ -102,7 +122,7 @@ export const topic: Topic = {
   title: 'exp / tanh / sigmoid over 16M float32 (GB/s read + written, higher is better)',
   cases(peers) {
     const data = uniform(SIZE, -4, 4, 31);
-    return OPS.map((op) => unaryCase(peers, op, data));
+    return [...OPS.map((op) => unaryCase(peers, op, data)), ...OPS.map((op) => inPlaceCase(peers, op, data))];
   },
   afterword: memoryFloor,
 };

@@ -51,7 +51,7 @@ export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/nn/pool.js';
 export { batchNorm } from './ops/nn/batchNorm.js';
 export { dropout } from './ops/nn/dropout.js';
 export { rand, randn } from './ops/creation/random.js';
-export { add_, sub_, mul_, div_, copy_, fill_, zero_ } from './ops/inplace.js';
+export { add_, sub_, mul_, div_, copy_, fill_, zero_, exp_, log_, sqrt_, tanh_, sigmoid_, relu_, neg_, abs_ } from './ops/inplace.js';
 export { noGrad, enableGrad, isGradEnabled } from './ops/gradMode.js';
 export { jvp } from './autodiff/forward.js';
 export type { BackwardOptions } from './autodiff/backward.js';

@@ -101,6 +101,15 @@ declare module './tensor/tensor.js' {
     copy_(src: Tensor): Tensor;
     zero_(): Tensor;
     fill_(value: number | boolean): Tensor;
+    /** Unary ops in place: straight into this tensor's memory where the kernel can (see ops/inplace.ts). */
+    exp_(): Tensor;
+    log_(): Tensor;
+    sqrt_(): Tensor;
+    tanh_(): Tensor;
+    sigmoid_(): Tensor;
+    relu_(): Tensor;
+    neg_(): Tensor;
+    abs_(): Tensor;
     /** Gradients of this tensor with respect to every leaf, accumulated into `.grad`. */
     backward(gradient?: Tensor | BackwardOptions | null, opts?: BackwardOptions): void;
     /** A tensor sharing this one's storage, cut from the tape (a new leaf). */
@@ -175,6 +184,14 @@ const methods: Partial<Record<keyof Tensor, (this: Tensor, ...args: any[]) => un
   copy_(s) { return ip.copy_(this, s); },
   zero_() { return ip.zero_(this); },
   fill_(v) { return ip.fill_(this, v); },
+  exp_() { return ip.exp_(this); },
+  log_() { return ip.log_(this); },
+  sqrt_() { return ip.sqrt_(this); },
+  tanh_() { return ip.tanh_(this); },
+  sigmoid_() { return ip.sigmoid_(this); },
+  relu_() { return ip.relu_(this); },
+  neg_() { return ip.neg_(this); },
+  abs_() { return ip.abs_(this); },
   backward(g, o) { return backward(this, g, o); },
   detach() { return makeView(this, this.shape, this.strides); },
   retainGrad() { retainGrad(this); return this; },

@@ -13,7 +13,12 @@ import type { TensorType } from '../tensor/type.js';
  * A kernel computes an op's outputs from concrete inputs. `outTypes` holds the shapes and
  * dtypes the op's schema inferred, so kernels need not recompute them.
  */
-export type Kernel<A = any> = (inputs: readonly Tensor[], attrs: A, outTypes: readonly TensorType[]) => Tensor[];
+/**
+ * A kernel computes its outputs from its inputs. A kernel whose entry sets `writesInto` may
+ * be given `into`, a contiguous tensor of outTypes[0] (possibly aliasing input 0 exactly,
+ * for in-place ops), and must then write its single output there and return [into].
+ */
+export type Kernel<A = any> = (inputs: readonly Tensor[], attrs: A, outTypes: readonly TensorType[], into?: Tensor) => Tensor[];
 
 export interface KernelEntry {
   /** Which backend provides it ('reference', 'wasm', …), for stats and tests. */
@@ -24,6 +29,8 @@ export interface KernelEntry {
   readonly kernel: Kernel;
   /** The dispatcher copies non-contiguous inputs before calling kernels that set this. */
   readonly contiguousInputs?: boolean;
+  /** The kernel can write its output into a given tensor (see Kernel). */
+  readonly writesInto?: boolean;
   /** Returns false for inputs this kernel does not handle (the next entry then runs). */
   readonly accepts?: (inputs: readonly Tensor[], attrs: any) => boolean;
 }

@@ -56,6 +56,26 @@ function callFrom(level: number, schema: OpSchema<any>, inputs: readonly Tensor[
   return runKernel(schema, inputs, attrs, outTypes);
 }
 
+/**
+ * Runs a single-output op straight into `into` (a contiguous tensor of the output's type,
+ * which may be input 0 itself: in-place ops) when no dispatch key applies and the kernel
+ * can write into a given tensor. Returns false, having done nothing, otherwise; the caller
+ * then computes out of place and copies.
+ */
+export function tryApplyInto<K extends OpName>(name: K, inputs: readonly Tensor[], attrs: OpAttrMap[K], into: Tensor): boolean {
+  const schema = schemaOf(name);
+  if (!schema) throw internal(`no schema for op '${name}'`);
+  const outTypes = schema.infer(inputs, attrs);
+  if (outTypes.length !== 1 || outTypes[0].dtype !== into.dtype || !shapesEqual(outTypes[0].shape, into.shape) || !into.isContiguous()) return false;
+  if (keys.some((k) => k.wants(schema, inputs, outTypes))) return false;
+  const first = inputs[0];
+  const entry = findKernel(schema.name, first.device, first.dtype, inputs, attrs);
+  if (!entry?.writesInto || entry.contiguousInputs) return false;
+  const [out] = entry.kernel(inputs, attrs, outTypes, into);
+  if (out !== into) throw internal(`kernel ${entry.backend}/${schema.name} did not write into the given tensor`);
+  return true;
+}
+
 /** The backend: looks up the kernel for the inputs' device and dtype and runs it. */
 export function runKernel(schema: OpSchema<any>, inputs: readonly Tensor[], attrs: unknown, outTypes: readonly TensorType[]): Tensor[] {
   const first = inputs[0];

@@ -1,19 +1,25 @@
 /**
- * @file In-place ops (PyTorch's trailing underscore): `add_ sub_ mul_ div_ copy_ zero_ fill_`.
+ * @file In-place ops (PyTorch's trailing underscore): `add_ sub_ mul_ div_ copy_ zero_ fill_`
+ * and the unary `exp_ log_ sqrt_ tanh_ sigmoid_ relu_ neg_ abs_`.
  *
- * They compute out of place and write the result back into the tensor's own storage,
- * bumping the storage version so the tape can tell a saved tensor was changed. On tensors
- * that require grad they are allowed only inside `noGrad` (optimizers use them there).
+ * They write the result back into the tensor's own storage, bumping the storage version so
+ * the tape can tell a saved tensor was changed. A unary op on a contiguous tensor runs its
+ * kernel straight into that storage when the kernel can (no new memory at all: the way to
+ * stream over big buffers); otherwise, and for the binary ops, the result is computed out of
+ * place and copied back. On tensors that require grad they are allowed only inside `noGrad`
+ * (optimizers use them there).
  */
 import { AutogradError, DTypeError, ShapeError, TraceError, ValueError, given } from '../errors.js';
 import { copyInto } from '../kernels/reference/copy.js';
 import { broadcastShapes } from '../tensor/broadcast.js';
-import { type DType } from '../tensor/dtype.js';
+import { type DType, isFloating } from '../tensor/dtype.js';
 import { shapesEqual, shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkTensor, scalar } from './convert.js';
 import { isGradEnabled } from './gradMode.js';
+import { tryApplyInto } from './dispatch.js';
 import { type Operand, add, div, mul, sub } from './elementwise/binary.js';
+import { type UnaryOp, abs, exp, log, neg, relu, sigmoid, sqrt, tanh } from './elementwise/unary.js';
 
 function checkWritable(op: string, x: Tensor): void {
   checkTensor(op, 'self', x);
@@ -52,6 +58,29 @@ const inPlace = (op: string, f: (a: Tensor, b: Operand) => Tensor) => (x: Tensor
   }
   return writeBack(op, x, result);
 };
+
+const unaryInPlace = (op: UnaryOp, f: (x: Tensor) => Tensor) => (x: Tensor): Tensor => {
+  const name = `${op}_`;
+  checkWritable(name, x);
+  if (isFloating(x.dtype) && tryApplyInto(op, [x], {}, x)) {
+    x.storage.version++;
+    return x;
+  }
+  const result = f(x);
+  if (KIND[result.dtype] > KIND[x.dtype]) {
+    throw new DTypeError(name, 'self', `${result.dtype} (the result's dtype, which cannot be written back into self; use the out-of-place op)`, x.dtype);
+  }
+  return writeBack(name, x, result);
+};
+
+export const exp_ = unaryInPlace('exp', exp);
+export const log_ = unaryInPlace('log', log);
+export const sqrt_ = unaryInPlace('sqrt', sqrt);
+export const tanh_ = unaryInPlace('tanh', tanh);
+export const sigmoid_ = unaryInPlace('sigmoid', sigmoid);
+export const relu_ = unaryInPlace('relu', relu);
+export const neg_ = unaryInPlace('neg', neg);
+export const abs_ = unaryInPlace('abs', abs);
 
 export const add_ = inPlace('add_', add);
 export const sub_ = inPlace('sub_', sub);

@@ -21,7 +21,7 @@ const OP_METHODS = [
   'sum', 'mean', 'max', 'min', 'prod', 'argmax', 'argmin',
   'reshape', 'view', 'transpose', 'permute', 'squeeze', 'unsqueeze', 'expand', 'flatten', 'contiguous', 'slice',
   'gather', 'indexSelect',
-  'add_', 'sub_', 'mul_', 'div_', 'copy_', 'zero_', 'fill_',
+  'add_', 'sub_', 'mul_', 'div_', 'copy_', 'zero_', 'fill_', 'exp_', 'log_', 'sqrt_', 'tanh_', 'sigmoid_', 'relu_', 'neg_', 'abs_',
 ] as const;
 
 /** Methods that are not ops: reading values and autograd. */

@@ -30,27 +30,37 @@ const JOB_UNARY = 3;
 /** Float32 operands of a size the wasm memory holds (a broadcast output is at most twice that). */
 export const acceptsFloat32 = (inputs: readonly Tensor[]): boolean => inputs.every((t) => t.dtype === 'float32' && fitsWasmMemory(4 * t.size));
 
-/** The wasm kernel of a float32 unary op; strided inputs are gathered in wasm first. */
+/**
+ * The wasm kernel of a float32 unary op; strided inputs are gathered in wasm first. Every
+ * path reads a chunk of x before it writes that chunk of the output, so `into` may be x.
+ */
 export function unaryKernel(op: WasmUnaryOp): Kernel {
   const code = UNARY_CODES[op];
-  return ([x], _attrs, [outType]) => {
-    const out = Tensor.uninitialized(outType.shape as number[], 'float32', x.device);
+  return ([x], _attrs, [outType], into) => {
+    const out = into ?? Tensor.uninitialized(outType.shape as number[], 'float32', x.device);
     const n = out.size;
     if (n === 0) return [out];
     const { exports } = wasmKernels();
-    const dst = out.storage.data as Float32Array;
+    const dst = (out.storage.data as Float32Array).subarray(out.offset, out.offset + n);
     return [
       withArena(() => {
         if (THREADED.has(op) && n >= PARALLEL_ELEMENTS && threadCount() > 1) {
-          // The workers compute while this thread copies finished chunks out.
-          const p = stageContiguous(x);
+          // The workers compute while this thread copies chunks in and finished chunks out.
+          const streamIn = x.isContiguous();
+          const p = streamIn ? alloc(n * 4) : stageContiguous(x);
           const tasks = Math.ceil(n / PARALLEL_CHUNK);
           const args = copyInts([code, p, p, n, PARALLEL_CHUNK]);
           const flags = alloc(tasks * 4);
           const heap = heapF32();
-          runJobInOrder(JOB_UNARY, args, tasks, flags, (t) => {
-            const from = (p >> 2) + t * PARALLEL_CHUNK;
-            dst.set(heap.subarray(from, from + Math.min(PARALLEL_CHUNK, n - t * PARALLEL_CHUNK)), t * PARALLEL_CHUNK);
+          const src = x.storage.data;
+          const span = (t: number): [number, number] => [t * PARALLEL_CHUNK, Math.min(n, (t + 1) * PARALLEL_CHUNK)];
+          const produce = (t: number) => {
+            const [from, to] = span(t);
+            heap.set(src.subarray(x.offset + from, x.offset + to), (p >> 2) + from);
+          };
+          runJobInOrder(JOB_UNARY, args, tasks, flags, streamIn ? produce : null, (t) => {
+            const [from, to] = span(t);
+            dst.set(heap.subarray((p >> 2) + from, (p >> 2) + to), from);
           });
           return out;
         }

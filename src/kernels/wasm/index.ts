@@ -33,9 +33,9 @@ export const WASM_OPS = {
 export function registerWasmKernels(): void {
   if (registered || process.env.FLOWGRAD_BACKEND === 'reference') return;
   registered = true;
-  const add = (op: string, entry: Pick<KernelEntry, 'kernel' | 'accepts'>) =>
+  const add = (op: string, entry: Pick<KernelEntry, 'kernel' | 'accepts' | 'writesInto'>) =>
     registerKernel(op, { backend: 'wasm', dtype: 'float32', priority: PRIORITY, ...entry });
-  for (const op of WASM_OPS.unary) add(op, { kernel: unaryKernel(op), accepts: acceptsFloat32 });
+  for (const op of WASM_OPS.unary) add(op, { kernel: unaryKernel(op), accepts: acceptsFloat32, writesInto: true });
   for (const op of WASM_OPS.binary) add(op, { kernel: binaryKernel(op), accepts: acceptsFloat32 });
   for (const op of WASM_OPS.compare) add(op, { kernel: compareKernel(op), accepts: acceptsCompare });
   for (const op of WASM_OPS.reduce) add(op, { kernel: reduceKernel(op), accepts: acceptsReduce });

@@ -20,7 +20,7 @@ import { wasmKernels } from './module.js';
 import { WORKER_SOURCE } from './workerSource.js';
 
 /** Indices of the control words (shared with workerSource.ts). */
-export const CTL = { GEN: 0, CLOSED: 1, NEXT: 2, NTASKS: 3, INFLIGHT: 4, KIND: 5, ARGS: 6, ERROR: 7, DONE: 8 } as const;
+export const CTL = { GEN: 0, CLOSED: 1, NEXT: 2, NTASKS: 3, INFLIGHT: 4, KIND: 5, ARGS: 6, ERROR: 7, DONE: 8, READY: 9 } as const;
 
 /** Atomic loads (~5 ns each) a thread spins on before it sleeps: a few tens of microseconds. */
 export const SPIN_CHECKS = 4000;
@@ -95,21 +95,27 @@ export function runJob(kind: number, args: number, nTasks: number, parallel: boo
     for (let t = 0; t < nTasks; t++) exports.runTask(kind, args, t, 0);
     return;
   }
-  withJob(kind, args, nTasks, 0, (c) => {
+  withJob(kind, args, nTasks, 0, nTasks, (c) => {
     for (let t = Atomics.add(c, CTL.NEXT, 1); t < nTasks; t = Atomics.add(c, CTL.NEXT, 1)) exports.runTask(kind, args, t, 0);
   });
 }
 
 /**
- * Like runJob, but calls `consume(t)` for t = 0, 1, … in order as soon as task t is done, so
- * this thread can move each task's result out while the workers compute later ones. Waiting
- * for task t, this thread takes the next unclaimed task itself rather than idle (so it never
- * waits on a worker that has not started). `flags` is the byte address of nTasks int32 words.
+ * A streamed job: `produce(t)` moves task t's input into wasm memory and `consume(t)` its
+ * result out, both on this thread and in task order, while the workers compute: a worker
+ * starts task t as soon as it is produced, and consume(t) runs as soon as task t is done.
+ * Waiting for a task, this thread takes the next unclaimed one itself rather than idle (so
+ * it never waits on a worker that has not started). `flags` is the byte address of nTasks
+ * int32 words for the done flags.
  */
-export function runJobInOrder(kind: number, args: number, nTasks: number, flags: number, consume: (task: number) => void): void {
+export function runJobInOrder(
+  kind: number, args: number, nTasks: number, flags: number,
+  produce: ((task: number) => void) | null, consume: (task: number) => void,
+): void {
   const { exports } = wasmKernels();
   if (nTasks < 2 || threadCount() < 2 || busy) {
     for (let t = 0; t < nTasks; t++) {
+      produce?.(t);
       exports.runTask(kind, args, t, 0);
       consume(t);
     }
@@ -117,7 +123,13 @@ export function runJobInOrder(kind: number, args: number, nTasks: number, flags:
   }
   const done = new Int32Array(wasmKernels().memory.buffer, flags, nTasks);
   done.fill(0);
-  withJob(kind, args, nTasks, flags, (c) => {
+  withJob(kind, args, nTasks, flags, produce ? 0 : nTasks, (c) => {
+    if (produce) {
+      for (let t = 0; t < nTasks; t++) {
+        produce(t);
+        Atomics.store(c, CTL.READY, t + 1);
+      }
+    }
     for (let next = 0; next < nTasks; next++) {
       while (Atomics.load(done, next) === 0) {
         const t = Atomics.add(c, CTL.NEXT, 1);
@@ -136,8 +148,11 @@ export function runJobInOrder(kind: number, args: number, nTasks: number, flags:
   });
 }
 
-/** Publishes a job to the workers, runs `work` on this thread, then waits until no worker is in the job. */
-function withJob(kind: number, args: number, nTasks: number, flags: number, work: (c: Int32Array) => void): void {
+/**
+ * Publishes a job to the workers, runs `work` on this thread, then waits until no worker is
+ * in the job. Workers take task t only once t < the READY word (`ready` to start with).
+ */
+function withJob(kind: number, args: number, nTasks: number, flags: number, ready: number, work: (c: Int32Array) => void): void {
   if (!workers) startWorkers();
   const c = control();
   busy = true;
@@ -146,6 +161,7 @@ function withJob(kind: number, args: number, nTasks: number, flags: number, work
     c[CTL.ARGS] = args;
     c[CTL.NTASKS] = nTasks;
     c[CTL.DONE] = flags;
+    c[CTL.READY] = ready;
     Atomics.store(c, CTL.ERROR, 0);
     Atomics.store(c, CTL.NEXT, 0);
     Atomics.store(c, CTL.CLOSED, 0);
@@ -157,6 +173,8 @@ function withJob(kind: number, args: number, nTasks: number, flags: number, work
     // A worker usually finishes within microseconds of this thread: spin briefly before
     // sleeping, since a futex wake-up costs tens of microseconds.
     Atomics.store(c, CTL.CLOSED, 1);
+    // A worker waiting for an input that will never come (work threw) must not wait forever.
+    Atomics.store(c, CTL.READY, nTasks);
     for (let i = 0; i < SPIN_CHECKS && Atomics.load(c, CTL.INFLIGHT) !== 0; i++);
     for (let n = Atomics.load(c, CTL.INFLIGHT); n !== 0; n = Atomics.load(c, CTL.INFLIGHT)) Atomics.wait(c, CTL.INFLIGHT, n);
     busy = false;

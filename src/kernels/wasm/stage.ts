@@ -88,8 +88,8 @@ export function copyOut(ptr: number, type: TensorType, device: string): Tensor {
   return fillFrom(ptr, Tensor.uninitialized(shape, 'float32', device));
 }
 
-/** Fills the fresh contiguous tensor `out` from wasm memory at byte address `ptr`; returns it. */
+/** Fills the contiguous tensor `out` from wasm memory at byte address `ptr`; returns it. */
 export function fillFrom(ptr: number, out: Tensor): Tensor {
-  (out.storage.data as Float32Array).set(heapF32().subarray(ptr >> 2, (ptr >> 2) + out.size));
+  (out.storage.data as Float32Array).set(heapF32().subarray(ptr >> 2, (ptr >> 2) + out.size), out.offset);
   return out;
 }

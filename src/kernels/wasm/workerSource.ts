@@ -25,6 +25,8 @@ for (;;) {
     const done = flags === 0 ? null : new Int32Array(memory.buffer, flags, n);
     try {
       for (let t = Atomics.add(ctl, CTL.NEXT, 1); t < n; t = Atomics.add(ctl, CTL.NEXT, 1)) {
+        // A streamed job's inputs arrive in task order, microseconds apart.
+        while (Atomics.load(ctl, CTL.READY) <= t);
         runTask(kind, args, t, thread);
         if (done) {
           Atomics.store(done, t, 1);

@@ -24,7 +24,7 @@ declare module '../schema.js' {
   }
 }
 
-type UnaryOp = 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'sign';
+export type UnaryOp = 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'sign';
 
 interface UnaryRow {
   /** Whether int and bool inputs are first converted to float32 (exp of an int is a float). */
