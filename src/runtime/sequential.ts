@@ -64,6 +64,7 @@ export class SequentialExecutor extends GraphInterpreter<Tensor> {
   private usesLeft = new Map<Value, number>();
   private liveBytes = 0;
   private topLevel: Graph | null = null;
+  private readonly orders = new WeakMap<Graph, { nodes: Node[]; indices: number[] }>();
   /** Recycles dead intermediates' buffers; null when compiled with `recycle: false`. */
   private readonly pool: BufferPool | null;
 
@@ -105,7 +106,16 @@ export class SequentialExecutor extends GraphInterpreter<Tensor> {
   }
 
   /** Kahn's algorithm with a FIFO queue: a node is ready when all its producers and control deps have run. */
-  protected override *schedule(graph: Graph): Iterable<Node> {
+  protected override schedule(graph: Graph): Iterable<Node> {
+    const { nodes, indices } = this.orderOf(graph);
+    if (graph === this.topLevel) this.stats.order.push(...indices);
+    return nodes;
+  }
+
+  /** The FIFO order depends only on the graph, which compile() froze: computed once per graph. */
+  private orderOf(graph: Graph): { nodes: Node[]; indices: number[] } {
+    const cached = this.orders.get(graph);
+    if (cached && cached.nodes.length === graph.nodes.length) return cached;
     const index = new Map(graph.nodes.map((n, i) => [n, i]));
     const waiting = new Map<Node, number>();
     const successors = new Map<Node, Node[]>(graph.nodes.map((n) => [n, []]));
@@ -117,16 +127,16 @@ export class SequentialExecutor extends GraphInterpreter<Tensor> {
     }
     const queue = graph.nodes.filter((n) => waiting.get(n) === 0);
     for (let head = 0; head < queue.length; head++) {
-      const node = queue[head];
-      if (graph === this.topLevel) this.stats.order.push(index.get(node)!);
-      yield node;
-      for (const s of successors.get(node)!) {
+      for (const s of successors.get(queue[head])!) {
         const left = waiting.get(s)! - 1;
         waiting.set(s, left);
         if (left === 0) queue.push(s);
       }
     }
     if (queue.length !== graph.nodes.length) throw new FlowgradError(`graph ${formatName(graph.name)}: ${graph.nodes.length - queue.length} node(s) never became ready (a dependency cycle; run verifyGraph)`);
+    const order = { nodes: queue, indices: queue.map((n) => index.get(n)!) };
+    this.orders.set(graph, order);
+    return order;
   }
 
   protected override typeOf(x: Tensor, input: Value, graph: Graph): TensorType {
