@@ -18,9 +18,6 @@
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import { type Allocator, currentAllocator, setAllocator } from '../tensor/storage.js';
 
-/** A pool keeps at most this many free buffers of one dtype and length. */
-const MAX_FREE_PER_SIZE = 8;
-
 const keyOf = (dtype: DType, length: number): string => `${dtype}:${length}`;
 
 export class BufferPool implements Allocator {
@@ -80,9 +77,10 @@ export class BufferPool implements Allocator {
     if (!entry || --entry.users > 0) return;
     this.issued.delete(data);
     const key = keyOf(entry.dtype, data.length);
+    // No cap needed: the free lists never hold more buffers than the graph once had alive.
     const list = this.free.get(key);
-    if (!list) this.free.set(key, [data]);
-    else if (list.length < MAX_FREE_PER_SIZE) list.push(data);
+    if (list) list.push(data);
+    else this.free.set(key, [data]);
   }
 
   /** Bytes held in free lists between runs (the graph's recycled working memory). */
