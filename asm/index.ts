@@ -12,6 +12,7 @@ export { MR, NR, KC, MC } from './gemm';
 export { unary, binary } from './elementwise';
 export { compare } from './compare';
 export { gather, binaryNd } from './strided';
+export { argmaxPool2x2 } from './pool';
 export { initMathConstants, MATH_TABLE_END } from './math';
 export { reduceRows, reduceCols, softmaxRows, sumF64 } from './reduce';
 

@@ -18,6 +18,11 @@ const cases = [
   { shape: [3, 1, 5, 5], kernel: [2, 2], stride: [1, 1] },
   { shape: [1, 1, 1, 1], kernel: [1, 1], stride: [1, 1] },
   { shape: [2, 2, 6, 4], kernel: [6, 4], stride: [1, 1] },
+  // 2×2 at stride 2 runs in wasm for float32: four outputs per SIMD step plus a scalar tail.
+  { shape: [2, 3, 7, 13], kernel: [2, 2], stride: [2, 2] },
+  { shape: [1, 2, 28, 28], kernel: [2, 2], stride: [2, 2] },
+  { shape: [1, 1, 2, 2], kernel: [2, 2], stride: [2, 2] },
+  { shape: [1, 1, 3, 3], kernel: [2, 2], stride: [2, 2] },
 ];
 
 describe('fast max pooling equals the reference', () => {
@@ -34,6 +39,20 @@ describe('fast max pooling equals the reference', () => {
     expect(run('maxPool2d', 'fast', [xn], attrs).toArray()).toEqual(y.toArray());
     expect(run('maxPool2dPick', 'fast', [xn, t], attrs).toArray()).toEqual(run('maxPool2dPick', 'reference', [xn, t], attrs).toArray());
     expect(run('maxPool2dBackward', 'fast', [xn, g], attrs).toArray()).toEqual(run('maxPool2dBackward', 'reference', [xn, g], attrs).toArray());
+  });
+
+  it('2×2 windows at stride 2 pick the first maximum and the first NaN in every lane position', () => {
+    const attrs = { kernel: [2, 2], stride: [2, 2], padding: [0, 0] };
+    const shape = [1, 1, 4, 18];
+    for (let trial = 0; trial < 40; trial++) {
+      const data = randomTensor(shape, 100 + trial, -1, 1, 'float32').dataSync() as Float32Array;
+      // Some windows get equal maxima, some a NaN or two, at positions that vary by trial.
+      for (let k = 0; k < 6; k++) data[(trial * 7 + k * 13) % data.length] = k % 3 === 0 ? NaN : 5;
+      const x = fg.tensor(data).reshape(shape);
+      const g = randomTensor([1, 1, 2, 9], 200 + trial, -1, 1, 'float32');
+      expect(run('maxPool2d', 'fast', [x], attrs).toArray()).toEqual(run('maxPool2d', 'reference', [x], attrs).toArray());
+      expect(run('maxPool2dBackward', 'fast', [x, g], attrs).toArray()).toEqual(run('maxPool2dBackward', 'reference', [x, g], attrs).toArray());
+    }
   });
 
   it('leaves padded pooling to the reference kernels', () => {

@@ -10,6 +10,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import type { TensorType } from '../../tensor/type.js';
 import type { Pool2dAttrs } from '../reference/pool.js';
 import { type Kernel, registerKernel } from '../registry.js';
+import { argmaxPool2x2 } from '../wasm/maxPool.js';
 
 interface Geometry {
   planes: number;
@@ -48,6 +49,7 @@ function cachedArgmax(x: Tensor, g: Geometry): Int32Array {
 /** For each output position, the index (into x's data) of its window's maximum. */
 function argmax(x: Tensor, g: Geometry): Int32Array {
   const { planes, h, w, oh, ow, kh, kw, sh, sw } = g;
+  if (x.dtype === 'float32' && kh === 2 && kw === 2 && sh === 2 && sw === 2) return argmaxPool2x2(x, planes, h, w, oh, ow);
   const xd = x.storage.data;
   const out = new Int32Array(planes * oh * ow);
   let q = 0;

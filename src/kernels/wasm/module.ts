@@ -24,6 +24,7 @@ export interface KernelExports {
   reduceCols(op: number, src: number, dst: number, outer: number, n: number, inner: number, acc: number): void;
   softmaxRows(log: number, src: number, dst: number, rows: number, n: number): void;
   sumF64(src: number, n: number): number;
+  argmaxPool2x2(src: number, dst: number, planes: number, h: number, w: number, oh: number, ow: number): void;
   initMathConstants(): void;
   readonly MATH_TABLE_END: WasmGlobal;
   readonly MR: WasmGlobal;
