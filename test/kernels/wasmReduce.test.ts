@@ -42,11 +42,28 @@ describe('wasm reductions', () => {
       expectMatchesReference(op, [x], { axes: [0], keepDim: false }, tol);
     });
   }
-  it('leaves non-adjacent axes to the next kernel (the fast JS sum)', () => {
+  it('takes any axis set of a float32 input; float64 goes to the fast JS sum', () => {
     const x = randomF32([3, 4, 5], 1);
-    expect(findKernel('sum', 'cpu', 'float32', [x], { axes: [0, 2], keepDim: false })?.backend).toBe('fast');
+    expect(findKernel('sum', 'cpu', 'float32', [x], { axes: [0, 2], keepDim: false })?.backend).toBe('wasm');
     expect(findKernel('sum', 'cpu', 'float32', [x], { axes: [1, 2], keepDim: false })?.backend).toBe('wasm');
+    const d = x.double();
+    expect(findKernel('sum', 'cpu', 'float64', [d], { axes: [0, 2], keepDim: false })?.backend).toBe('fast');
   });
+
+  for (const op of ['sum', 'max', 'min'] as const) {
+    it(`${op} over non-adjacent axes, one block of adjacent axes at a time (conv bias gradients)`, () => {
+      const tol = { rtol: 1e-5, atol: 1e-5 };
+      const x = randomF32([5, 3, 7, 6, 2], 21);
+      for (const axes of [[0, 2], [0, 2, 3], [0, 4], [1, 3], [0, 1, 3, 4], [0, 2, 4]]) {
+        for (const keepDim of [false, true]) expectMatchesReference(op, [x], { axes, keepDim }, tol);
+      }
+      expectMatchesReference(op, [randomF32([32, 6, 28, 28], 22)], { axes: [0, 2, 3], keepDim: false }, tol);
+      expectMatchesReference(op, [permuted(randomF32([4, 5, 6], 23), [2, 0, 1])], { axes: [0, 2], keepDim: true }, tol);
+      expectMatchesReference(op, [randomF32([3, 0, 4], 24)], { axes: [0, 2], keepDim: false }, tol);
+      const special = f32([1, NaN, 3, -Infinity, 2, 5, Infinity, 0, -0, 7, 1, 2], [2, 3, 2]);
+      expectMatchesReference(op, [special], { axes: [0, 2], keepDim: false }, tol);
+    });
+  }
 });
 
 /**

@@ -1,7 +1,8 @@
 /**
- * @file Wasm kernels of the float32 reductions sum, max and min over a block of adjacent
- * axes (the input seen as [outer, reduced, inner]): rows when inner = 1, columns otherwise.
- * Other axis sets stay with the reference kernel.
+ * @file Wasm kernels of the float32 reductions sum, max and min. A block of adjacent axes
+ * sees the input as [outer, reduced, inner]: rows when inner = 1, columns otherwise. Other
+ * axis sets (a conv bias gradient sums over [0, 2, 3]) reduce one block of adjacent axes
+ * at a time, the last block first, without leaving wasm memory.
  */
 import { Tensor } from '../../tensor/tensor.js';
 import type { ReduceAttrs } from '../reference/reduce.js';
@@ -15,10 +16,21 @@ import { fillFrom, stageContiguous } from './stage.js';
 const CODES = { sum: 0, max: 1, min: 2 } as const;
 export type WasmReduceOp = keyof typeof CODES;
 
-/** Float32 input and axes that form one block of adjacent dims. */
+/** Float32 input; axes sorted without repeats (as the schema normalises them). */
 export function acceptsReduce(inputs: readonly Tensor[], attrs: ReduceAttrs): boolean {
   const { axes } = attrs;
-  return acceptsFloat32(inputs) && axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
+  return acceptsFloat32(inputs) && axes.every((a, i) => i === 0 || a > axes[i - 1]);
+}
+
+/** Maximal runs of adjacent axes, last run first: [[2, 3], [0]] for [0, 2, 3]. */
+function adjacentRuns(axes: readonly number[]): number[][] {
+  const runs: number[][] = [];
+  for (const a of axes) {
+    const last = runs[runs.length - 1];
+    if (last && a === last[last.length - 1] + 1) last.push(a);
+    else runs.push([a]);
+  }
+  return runs.reverse();
 }
 
 /** [outer, reduced, inner] sizes of x for a block of axes. */
@@ -29,25 +41,40 @@ function split3(shape: readonly number[], axes: readonly number[]): [number, num
   return [prod(0, first), prod(first, last + 1), prod(last + 1, shape.length)];
 }
 
-/** The wasm kernel of sum, max or min over a block of adjacent axes (float32). */
+/** The wasm kernel of sum, max or min over any axes (float32). */
 export function reduceKernel(op: WasmReduceOp): Kernel<ReduceAttrs> {
   const code = CODES[op];
   return ([x], { axes }, [outType]) => {
     const out = Tensor.empty(outType.shape as number[], 'float32', x.device);
-    const [outer, red, inner] = split3(x.shape, axes);
     if (out.size === 0) return [out];
-    const { exports } = wasmKernels();
+    const runs = adjacentRuns(axes);
     return [
       withArena(() => {
-        if (inner === 1 && x.isContiguous()) return streamRows(code, x, outer, red, out);
-        const src = stageContiguous(x);
-        const dst = alloc(out.size * 4);
-        if (inner === 1) exports.reduceRows(code, src, dst, outer, red);
-        else exports.reduceCols(code, src, dst, outer, red, inner, alloc(inner * 8));
-        return fillFrom(dst, out);
+        if (runs.length <= 1) {
+          const [outer, red, inner] = split3(x.shape, axes);
+          if (inner === 1 && x.isContiguous()) return streamRows(code, x, outer, red, out);
+        }
+        // Reduced dims stay as size 1, so the axes of the earlier runs keep their positions.
+        const shape = [...x.shape];
+        let src = stageContiguous(x);
+        for (const run of runs.length > 0 ? runs : [[]]) {
+          src = reduceBlock(code, src, shape, run);
+          for (const a of run) shape[a] = 1;
+        }
+        return fillFrom(src, out);
       }),
     ];
   };
+}
+
+/** Reduces the adjacent axes `run` of the contiguous data at `src` (of `shape`) into new arena space. */
+function reduceBlock(code: number, src: number, shape: readonly number[], run: readonly number[]): number {
+  const { exports } = wasmKernels();
+  const [outer, red, inner] = split3(shape, run);
+  const dst = alloc(outer * inner * 4);
+  if (inner === 1) exports.reduceRows(code, src, dst, outer, red);
+  else exports.reduceCols(code, src, dst, outer, red, inner, alloc(inner * 8));
+  return dst;
 }
 
 /** Rows of a contiguous x streamed through a chunk buffer; rows longer than a chunk in pieces. */
