@@ -89,6 +89,25 @@ function inPlaceCase(peers: Peers, op: UnaryOp, data: Float32Array): BenchCase {
   };
 }
 
+/** `using y = fg.exp(x)`: the result released at once, as the tfjs rows do, so its buffer serves the next call. */
+function disposedCase(peers: Peers, op: UnaryOp, data: Float32Array): BenchCase {
+  return {
+    name: `${op.name}, disposed`,
+    size: '16M f32',
+    measure: { unit: 'GB/s', perRun: SIZE * 4 * 2 },
+    tolerance: 1e-5,
+    subjects: subjectsFor(peers, {
+      flowgrad() {
+        const x = fg.tensor(data);
+        return {
+          run: () => op.flowgrad(x).dispose(),
+          result: () => op.flowgrad(x).dataSync() as Float32Array,
+        };
+      },
+    }),
+  };
+}
+
 /** Median milliseconds of `f` over `runs` calls. */
 function medianMs(f: () => void, runs: number): number {
   const times: number[] = [];
@@ -122,7 +141,11 @@ export const topic: Topic = {
   title: 'exp / tanh / sigmoid over 16M float32 (GB/s read + written, higher is better)',
   cases(peers) {
     const data = uniform(SIZE, -4, 4, 31);
-    return [...OPS.map((op) => unaryCase(peers, op, data)), ...OPS.map((op) => inPlaceCase(peers, op, data))];
+    return [
+      ...OPS.map((op) => unaryCase(peers, op, data)),
+      ...OPS.map((op) => disposedCase(peers, op, data)),
+      ...OPS.map((op) => inPlaceCase(peers, op, data)),
+    ];
   },
   afterword: memoryFloor,
 };

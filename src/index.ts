@@ -17,6 +17,7 @@ registerFastPoolKernels();
 registerFastSumKernel();
 
 export { Tensor } from './tensor/tensor.js';
+export { emptyCache } from './tensor/recycler.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
 export type { TensorOptions, TensorData, NestedArray } from './tensor/create.js';
 export { tensor, zeros, ones, full, arange, eye, linspace, zerosLike, onesLike } from './tensor/create.js';

@@ -37,6 +37,8 @@ export abstract class FunctionNode implements GradNode {
 
   /** Keeps tensors for backward and remembers their storage versions. */
   protected save(tensors: readonly Tensor[]): void {
+    // A saved buffer must outlive any dispose() of its tensors until backward has run.
+    for (const t of tensors) t.storage.pin();
     this.savedList = [...tensors];
     this.savedVersions = tensors.map((t) => t.storage.version);
   }

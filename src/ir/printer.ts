@@ -79,6 +79,7 @@ export function formatAttr(v: AttrValue | undefined, depth = 0): string {
 export function formatTensor(t: Tensor): string {
   const type = formatType(t);
   if (t.trace) return `${type} <traced>`;
+  if (t.disposed) return `${type} <disposed>`;
   if (t.size > MAX_LITERAL_ELEMENTS) return `${type} b64"${encodeTensorData(t)}"`;
   const data = t.dataSync();
   const elem = t.dtype === 'float32' ? formatFloat32 : t.dtype === 'bool' ? (x: number) => String(x !== 0) : formatNumber;

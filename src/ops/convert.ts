@@ -1,7 +1,7 @@
 /** @file Turning user arguments (tensors, JS numbers) into op inputs of the right dtype. */
 import { ValueError } from '../errors.js';
 import { ARRAY_OF, type DType, promoteTypes, weakNumberType } from '../tensor/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, disposedError } from '../tensor/tensor.js';
 
 /** A 0-d tensor holding `value`. */
 export function scalar(value: number, dtype: DType, device = 'cpu'): Tensor {
@@ -12,8 +12,9 @@ export function scalar(value: number, dtype: DType, device = 'cpu'): Tensor {
 
 /** Checks an argument is a tensor, naming the op and argument if not. */
 export function checkTensor(op: string, arg: string, x: unknown): Tensor {
-  if (x instanceof Tensor) return x;
-  throw new ValueError(op, arg, 'a Tensor', x);
+  if (!(x instanceof Tensor)) throw new ValueError(op, arg, 'a Tensor', x);
+  if (x.disposed) throw disposedError(op, arg);
+  return x;
 }
 
 const isNumberLike = (x: unknown): x is number | boolean => typeof x === 'number' || typeof x === 'boolean';

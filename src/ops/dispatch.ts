@@ -10,7 +10,7 @@
  */
 import { FlowgradError, internal } from '../errors.js';
 import { findKernel } from '../kernels/registry.js';
-import { type Tensor } from '../tensor/tensor.js';
+import { type Tensor, disposedError } from '../tensor/tensor.js';
 import type { TensorType } from '../tensor/type.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { contiguous } from '../kernels/reference/copy.js';
@@ -37,6 +37,7 @@ export function registerDispatchKey(key: DispatchKey): void {
 export function applyOp<K extends OpName>(name: K, inputs: readonly Tensor[], attrs: OpAttrMap[K]): Tensor[] {
   const schema = schemaOf(name);
   if (!schema) throw internal(`no schema for op '${name}'`);
+  for (let i = 0; i < inputs.length; i++) if (inputs[i].disposed) throw disposedError(name, schema.inputs[i] ?? `input ${i}`);
   const outTypes = schema.infer(inputs, attrs);
   return callFrom(0, schema, inputs, attrs, outTypes);
 }

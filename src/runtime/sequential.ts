@@ -15,7 +15,7 @@ import { valueRef } from '../ir/printer.js';
 import { runKernel } from '../ops/dispatch.js';
 import { schemaOf } from '../ops/schema.js';
 import { BYTES_PER_ELEMENT } from '../tensor/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, disposedError } from '../tensor/tensor.js';
 import type { TensorType } from '../tensor/type.js';
 import { BufferPool } from './bufferPool.js';
 
@@ -53,7 +53,12 @@ export function registerNodeRunner(op: string, runner: NodeRunner): void {
   nodeRunners.set(op, runner);
 }
 
-registerNodeRunner('constant', (_exec, node) => [node.attrs.value as Tensor]);
+registerNodeRunner('constant', (_exec, node) => {
+  const value = node.attrs.value as Tensor;
+  // A tensor captured by reference that its owner disposed since: its buffer may be reused.
+  if (value.disposed) throw disposedError('constant', 'value');
+  return [value];
+});
 
 const bytesOf = (t: Tensor): number => t.size * BYTES_PER_ELEMENT[t.dtype];
 

@@ -8,6 +8,7 @@ import { AutogradError, DTypeError, TraceError, ValueError, given } from '../err
 import { type DType, type TypedArray, ARRAY_OF, isFloating } from './dtype.js';
 import { type Shape, contiguousStrides, sizeOf } from './shape.js';
 import { Storage } from './storage.js';
+import { cacheBuffer } from './recycler.js';
 
 /** What the tape records for a non-leaf tensor; implemented in autodiff/tape.ts. */
 export interface GradNode {
@@ -38,6 +39,8 @@ export class Tensor {
   retainsGrad = false;
   /** Non-null while this tensor is a placeholder in a trace; it then has no storage data. */
   trace: TraceHandle | null = null;
+  /** Set by dispose(): the tensor may no longer be read or used. */
+  disposed = false;
 
   constructor(
     readonly storage: Storage,
@@ -46,7 +49,29 @@ export class Tensor {
     readonly offset: number,
     readonly dtype: DType,
     readonly device: string = 'cpu',
-  ) {}
+  ) {
+    storage.views++;
+  }
+
+  /**
+   * Releases this tensor early (optional: dropping it is enough). Once every tensor viewing
+   * the same storage is disposed, a big buffer goes to the eager cache, where the next
+   * allocation of its size takes it instead of fresh memory from the OS. Later use of a
+   * disposed tensor is an error; disposing twice does nothing. `using t = …` calls it.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    const s = this.storage;
+    if (--s.views === 0 && s.recyclable && !this.trace) {
+      s.pin();
+      cacheBuffer(s.dtype, s.data);
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
 
   /** A fresh contiguous tensor over `data` (which it takes ownership of). */
   static fromData(data: TypedArray, shape: Shape, dtype: DType, device = 'cpu'): Tensor {
@@ -187,11 +212,17 @@ export class Tensor {
 
   private assertConcrete(what: string): void {
     if (this.trace) throw traceConcretizationError(what, this.trace.source, this.trace.currentLine());
+    if (this.disposed) throw disposedError(what, 'self');
   }
 }
 
 function formatNested(value: unknown): string {
   return Array.isArray(value) ? `[${value.map(formatNested).join(',')}]` : Object.is(value, -0) ? '-0' : String(value);
+}
+
+/** The error for a disposed tensor used again. */
+export function disposedError(op: string, arg: string): ValueError {
+  return new ValueError(op, arg, 'a tensor that has not been disposed', given('a disposed tensor (dispose() was called on it, or on it through `using`)'));
 }
 
 /** The error for a traced value used where JS needs a concrete one (a branch, a print). */
