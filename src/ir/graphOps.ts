@@ -73,13 +73,18 @@ export function inferOutputTypes(op: string, inputTypes: readonly TensorType[], 
   }
 }
 
-/** `constant`: no inputs; one output, the tensor in attr `value`. */
+/**
+ * `constant`: no inputs; one output, the tensor in attr `value`. `captured=true` marks a
+ * tensor captured from outside a traced function (a parameter): it is held by reference and
+ * may change between runs, so passes never fold it or merge it by value.
+ */
 export const constantOp = defineGraphOp({
   name: 'constant',
   infer: (inputs, attrs) => {
     if (inputs.length !== 0) throw new FlowgradError(`constant: expected no inputs, got ${inputs.length}`);
-    const extra = Object.keys(attrs).filter((k) => k !== 'value');
-    if (extra.length > 0) throw new ValueError('constant', extra[0], 'no attribute but value', attrs[extra[0]]);
+    const extra = Object.keys(attrs).filter((k) => k !== 'value' && k !== 'captured');
+    if (extra.length > 0) throw new ValueError('constant', extra[0], 'no attributes but value and captured', attrs[extra[0]]);
+    if (attrs.captured !== undefined && attrs.captured !== true) throw new ValueError('constant', 'captured', 'true (or no captured attribute)', attrs.captured);
     const value = attrs.value;
     if (!(value instanceof Tensor) || value.trace) throw new ValueError('constant', 'value', 'a concrete Tensor', value);
     return [{ shape: value.shape, dtype: value.dtype }];

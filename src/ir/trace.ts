@@ -40,13 +40,30 @@ export function spec(shape: readonly (number | string | null)[], dtype: DType = 
   return new Spec(dims, checkDType('spec', 'dtype', dtype));
 }
 
-class TraceState {
+/**
+ * Tensors some trace recorded as literal constants, so a later trace that replays the graph
+ * (gradGraph, jit's split graphs) keeps them literal although their storage is older than it.
+ */
+const literalTensors = new WeakSet<Tensor>();
+
+export class TraceState {
   readonly builder: GraphBuilder;
   /** Concrete tensors already captured as constants, so each is captured once. */
   private readonly constants = new Map<Tensor, Value>();
+  /** Storages with a smaller id existed before this trace began. */
+  private readonly firstStorageId = new Storage(new Float32Array(0), 'float32').id;
   open = true;
   constructor(name: string) {
     this.builder = new GraphBuilder(name);
+  }
+
+  /**
+   * Whether `t` comes from outside the traced function (a parameter, or a view of one such as
+   * Linear's transposed weight): its storage is older than the trace. Such constants are held
+   * by reference, so in-place updates between runs are seen, and passes must not fold them.
+   */
+  isCaptured(t: Tensor): boolean {
+    return t.storage.id < this.firstStorageId && !literalTensors.has(t);
   }
 
   valueOf(t: Tensor): Value {
@@ -62,15 +79,18 @@ class TraceState {
     }
     let v = this.constants.get(t);
     if (!v) {
-      // Captured by reference, like a parameter: in-place updates are seen by later runs.
-      v = this.builder.addNode('constant', [], { value: t }, [{ shape: t.shape, dtype: t.dtype }], { device: t.device === 'cpu' ? undefined : t.device }).outputs[0];
+      // Held by reference, like a parameter: in-place updates are seen by later runs.
+      const captured = this.isCaptured(t);
+      if (!captured) literalTensors.add(t);
+      const attrs: Record<string, Tensor | boolean> = captured ? { value: t, captured: true } : { value: t };
+      v = this.builder.addNode('constant', [], attrs, [{ shape: t.shape, dtype: t.dtype }], { device: t.device === 'cpu' ? undefined : t.device }).outputs[0];
       this.constants.set(t, v);
     }
     return v;
   }
 }
 
-interface TracerHandle extends TraceHandle {
+export interface TracerHandle extends TraceHandle {
   readonly state: TraceState;
   readonly value: Value;
 }
@@ -108,8 +128,12 @@ const tracingKey: DispatchKey = {
     for (const t of inputs) if (t.trace) return true;
     if (stack.length === 0) return false;
     // Ops on constants run at once, unless their result's shape depends on a symbolic dim
-    // (a constant expanded to [batch, 10]) or they have no inputs (rand draws at run time).
-    return inputs.length === 0 || outTypes.some((t) => !isConcrete(t.shape));
+    // (a constant expanded to [batch, 10]), they have no inputs (rand draws at run time), or
+    // they read a captured tensor: that is held by reference and may change between runs, so
+    // `w.mul(2)` of a parameter must be recomputed each run, not baked in.
+    if (inputs.length === 0 || outTypes.some((t) => !isConcrete(t.shape))) return true;
+    const state = stack[stack.length - 1];
+    return inputs.some((t) => state.isCaptured(t));
   },
   call(schema, inputs, attrs, outTypes) {
     const state = stack[stack.length - 1];
@@ -129,6 +153,23 @@ registerDispatchKey(tracingKey);
 
 /** Whether a trace is being recorded (jit uses it to decide how to run). */
 export const isTracing = (): boolean => stack.length > 0;
+
+/** The innermost trace being recorded, or null (control flow nests its body traces inside it). */
+export const currentTrace = (): TraceState | null => stack[stack.length - 1] ?? null;
+
+/** Runs `fn` with `state` as the innermost trace, then closes `state` (control flow traces its bodies so). */
+export function traceInto<T>(state: TraceState, fn: () => T): T {
+  stack.push(state);
+  try {
+    return fn();
+  } finally {
+    stack.pop();
+    state.open = false;
+  }
+}
+
+/** The source line a node recorded now is attributed to (the user's line, or withSource's). */
+export const recordingSource = (): string | undefined => sourceOverride ?? userSourceLine();
 
 /** The names of f's simple parameters (`(x, w) => …` gives ['x', 'w']), to name graph inputs. */
 function parameterNames(f: (...args: any[]) => unknown): (string | undefined)[] {

@@ -49,7 +49,8 @@ registerExecutor('sequential', (graph, options) => {
   };
 });
 
-const OPTION_NAMES = ['executor', 'recycleBuffers'];
+/** The options `compile` knows (passes/compile.ts adds `passes`). */
+export const COMPILE_OPTION_NAMES: readonly string[] = ['executor', 'recycleBuffers'];
 
 /**
  * Verifies `g` and binds it to an executor. Input count, dtypes and shapes are checked on
@@ -62,7 +63,7 @@ const OPTION_NAMES = ['executor', 'recycleBuffers'];
 export function compile(g: Graph, options: CompileOptions = {}): Executable {
   if (typeof options !== 'object' || options === null) throw new ValueError('compile', 'options', 'an object such as { executor: "sequential" }', options);
   for (const k of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(k)) throw new FlowgradError(`compile: unknown option '${k}' (known: ${OPTION_NAMES.join(', ')})`);
+    if (!COMPILE_OPTION_NAMES.includes(k)) throw new FlowgradError(`compile: unknown option '${k}' (known: ${COMPILE_OPTION_NAMES.join(', ')})`);
   }
   if (options.recycleBuffers !== undefined && typeof options.recycleBuffers !== 'boolean') {
     throw new ValueError('compile', 'recycleBuffers', 'a boolean', options.recycleBuffers);
