@@ -16,6 +16,7 @@ import { runKernel } from '../ops/dispatch.js';
 import { schemaOf } from '../ops/schema.js';
 import { BYTES_PER_ELEMENT } from '../tensor/dtype.js';
 import { Tensor, disposedError } from '../tensor/tensor.js';
+import { copyAs } from '../kernels/reference/copy.js';
 import type { TensorType } from '../tensor/type.js';
 import { BufferPool } from './bufferPool.js';
 
@@ -83,14 +84,26 @@ export class SequentialExecutor extends GraphInterpreter<Tensor> {
     this.liveBytes = 0;
     this.topLevel = graph;
     const { pool } = this;
-    if (!pool) return super.run(graph, inputs);
+    if (!pool) return this.ownOutputs(graph, super.run(graph, inputs));
     const [reused, fresh] = [pool.reused, pool.fresh];
     try {
-      return pool.during(() => super.run(graph, inputs));
+      return this.ownOutputs(graph, pool.during(() => super.run(graph, inputs)));
     } finally {
       this.stats.buffersReused = pool.reused - reused;
       this.stats.buffersAllocated = pool.fresh - fresh;
     }
+  }
+
+  /**
+   * A literal constant the graph returns is copied: it belongs to the graph, and a caller
+   * writing into the result in place must not change what later runs return. (A captured
+   * tensor is returned as itself, as the function that was traced would return it.)
+   */
+  private ownOutputs(graph: Graph, outputs: Tensor[]): Tensor[] {
+    return outputs.map((t, i) => {
+      const producer = graph.outputs[i].producer;
+      return producer?.op === 'constant' && producer.attrs.captured !== true ? copyAs(t, t.dtype) : t;
+    });
   }
 
   protected override runGraph(graph: Graph, inputs: readonly Tensor[]): Tensor[] {

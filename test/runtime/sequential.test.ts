@@ -165,16 +165,22 @@ describe('sequential executor', () => {
     expect(() => compile(broken.build([y]))).toThrow(fg.GraphFormatError);
   });
 
-  test('a graph output that is a graph input or constant is returned as is', () => {
+  test('a graph input or captured constant output is returned as is; a literal constant as a copy', () => {
     const b = new GraphBuilder('id');
     const x = b.addInput({ shape: [2], dtype: 'float32' }, 'x');
     const c = b.addConstant(fg.tensor([1, 2]));
-    const exe = compile(b.build([x, c]));
+    const w = fg.tensor([3, 4]);
+    const captured = b.addNode('constant', [], { value: w, captured: true }, [{ shape: [2], dtype: 'float32' }]).outputs[0];
+    const exe = compile(b.build([x, c, captured]));
     const t = fg.tensor([5, 6]);
-    const [o1, o2] = exe.run(t);
+    const [o1, o2, o3] = exe.run(t);
     expect(o1).toBe(t);
+    expect(o3).toBe(w);
     expect(o2.toArray()).toEqual([1, 2]);
     expect(exe.stats.launches).toBe(0);
+    // Writing into a returned literal does not change what the next run returns.
+    o2.add_(10);
+    expect(exe.run(t)[1].toArray()).toEqual([1, 2]);
   });
 
   test('the executor class can be used directly', () => {
