@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-const ORDER = ['errors', 'tensor', 'kernels', 'ops', 'ir', 'runtime', 'passes', 'autodiff', 'jit', 'nn', 'optim', 'data', '(top)'];
+const ORDER = ['errors', 'tensor', 'kernels', 'ops', 'ir', 'runtime', 'passes', 'autodiff', 'control', 'jit', 'nn', 'optim', 'data', '(top)'];
 const RANK = { ...Object.fromEntries(ORDER.map((l, i) => [l, i])), optim: ORDER.indexOf('nn'), data: ORDER.indexOf('nn') };
 
 const root = resolve('src');

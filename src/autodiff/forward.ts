@@ -49,6 +49,9 @@ const forwardKey: DispatchKey = {
 };
 registerDispatchKey(forwardKey);
 
+/** Whether `t` carries a tangent that the op now being dispatched can see (graph-only ops without a JVP rule refuse those). */
+export const hasTangent = (t: Tensor): boolean => visible > 0 && innermostLevelOf([t]) >= 0;
+
 type Tensors = Tensor | Tensor[];
 
 /**

@@ -22,6 +22,7 @@ import { isFloating } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../ops/gradMode.js';
+import { graphOpRulesOf } from './graphOpRules.js';
 
 /** Runs each node of `g` through the dispatcher (so an enclosing trace records it); returns every value's tensor. */
 export function replay(g: Graph, inputs: readonly Tensor[]): Map<Value, Tensor> {
@@ -32,7 +33,9 @@ export function replay(g: Graph, inputs: readonly Tensor[]): Map<Value, Tensor> 
       env.set(node.outputs[0], node.attrs.value as Tensor);
       continue;
     }
-    const outs = withSource(node.source, () => applyOp(node.op as never, node.inputs.map((v) => env.get(v)!), node.attrs as never));
+    const ins = node.inputs.map((v) => env.get(v)!);
+    const rules = graphOpRulesOf(node.op);
+    const outs = withSource(node.source, () => (rules ? rules.apply(node, ins) : applyOp(node.op as never, ins, node.attrs as never)));
     node.outputs.forEach((v, i) => env.set(v, outs[i]));
   }
   return env;
@@ -45,7 +48,7 @@ export function replay(g: Graph, inputs: readonly Tensor[]): Map<Value, Tensor> 
 function dependents(g: Graph, roots: readonly Value[], differentiableOnly = false): Set<Value> {
   const live = new Set(roots);
   for (const n of g.nodes) {
-    if (differentiableOnly && !schemaOf(n.op)?.vjp) continue;
+    if (differentiableOnly && !schemaOf(n.op)?.vjp && !graphOpRulesOf(n.op)) continue;
     if (n.inputs.some((v) => live.has(v))) for (const o of n.outputs) live.add(o);
   }
   return live;
@@ -78,13 +81,18 @@ export function emitAdjoint(g: Graph, env: Map<Value, Tensor>, cotangents: reado
     const grads = node.outputs.map(adjoint);
     if (grads.every((gr) => gr === null)) continue;
     const schema = schemaOf(node.op);
+    const rules = graphOpRulesOf(node.op);
     // Ops without a VJP rule are not differentiable (comparisons, argmax, numel), as on the tape.
-    if (!schema?.vjp) continue;
+    if (!schema?.vjp && !rules) continue;
     const outs = node.outputs.map((v) => env.get(v)!);
-    const filled = grads.map((gr, k) => gr ?? mul(outs[k], 0));
+    // A non-floating output carries no gradient: its slot holds the output itself, which rules ignore.
+    const filled = grads.map((gr, k) => gr ?? (isFloating(outs[k].dtype) ? mul(outs[k], 0) : outs[k]));
     const needsGrad = node.inputs.map((v) => onPath.has(v) && isFloating(v.type.dtype));
     // Adjoint nodes carry the source line of the forward node they differentiate.
-    const inputGrads = withSource(node.source, () => schema.vjp!({ inputs: node.inputs.map((v) => env.get(v)!), outputs: outs, attrs: node.attrs, needsGrad }, filled));
+    const ins = node.inputs.map((v) => env.get(v)!);
+    const inputGrads = withSource(node.source, () =>
+      rules ? rules.vjp(node, { inputs: ins, outputs: outs, needsGrad }, filled) : schema!.vjp!({ inputs: ins, outputs: outs, attrs: node.attrs, needsGrad }, filled),
+    );
     node.inputs.forEach((v, k) => {
       const gr = inputGrads[k];
       if (gr && onPath.has(v) && isFloating(v.type.dtype)) contribute(v, gr);
