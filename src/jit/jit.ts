@@ -13,6 +13,9 @@ import { type SplitGradGraph, replay, splitGradGraph } from '../autodiff/graph.j
 import type { Graph } from '../ir/graph.js';
 import { traceToGraph, unflattenTree } from '../ir/trace.js';
 import { isGradEnabled } from '../ops/gradMode.js';
+import { cond, whileLoop } from '../control/index.js';
+import { convertSource } from './source/convert.js';
+import { sourceRuntime } from './source/runtime.js';
 import { type Executable, compile } from '../runtime/compile.js';
 import type { ExecutionStats } from '../runtime/sequential.js';
 import { isFloating } from '../tensor/dtype.js';
@@ -88,17 +91,32 @@ function describeDiff(before: unknown, after: unknown, path = 'arguments'): stri
   return `${path} changed from ${show(before)} to ${show(after)}`;
 }
 
-/** Compiles `f` by tracing: see the file comment. */
+const runtime = sourceRuntime({ cond, whileLoop });
+
+/** Compiles `f` by tracing (after converting its control flow in source mode): see the file comment. */
 export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
   if (typeof f !== 'function') throw new ValueError('jit', 'f', 'a function', f);
   const mode = opts.mode ?? 'trace';
   if (mode !== 'trace' && mode !== 'auto' && mode !== 'source') throw new ValueError('jit', 'mode', "'trace', 'source' or 'auto'", mode);
-  // 'auto' picks the best front end available; source transformation is not built yet, so it traces.
-  if (mode === 'source') {
-    throw new FlowgradError("jit: mode 'source' is not available yet; use mode 'trace' or 'auto' (and fg.cond / fg.whileLoop for data-dependent control flow)");
+  const log: string[] = [];
+  // The front end: 'source' rewrites if/while/?: into fg.cond/fg.whileLoop calls and traces
+  // the result; 'auto' does the same but falls back to plain tracing when the source cannot
+  // be converted (no source, unsupported syntax, free variables missing from scope).
+  let target: F = f;
+  let frontEnd = 'trace';
+  if (mode !== 'trace') {
+    try {
+      const converted = convertSource(f, opts.scope, runtime);
+      target = converted.fn;
+      frontEnd = converted.conversions.length > 0 ? 'source' : 'trace (no if, while or ?: to convert)';
+      log.push(...converted.conversions.map((c) => `converted ${c}`));
+    } catch (e) {
+      if (mode === 'source' || !(e instanceof FlowgradError)) throw e;
+      frontEnd = 'trace';
+      log.push(`source conversion failed, tracing instead: ${e.message}`);
+    }
   }
   const cache = new Map<string, Entry>();
-  const log: string[] = [];
   let traceCount = 0;
   let lastRun: Executable | null = null;
 
@@ -107,7 +125,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     let entry = cache.get(key);
     if (!entry) {
       const reason = retraceReason(key, [...cache.keys()]);
-      const { graph, outputTree } = traceToGraph(f, args, f.name || 'jitted');
+      const { graph, outputTree } = traceToGraph(target, args, f.name || 'jitted');
       traceCount++;
       log.push(`trace #${traceCount}: ${reason}`);
       entry = { key, graph, outputTree, grads: new Map() };
@@ -119,7 +137,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
   const call = (...args: Parameters<F>): ReturnType<F> => {
     const { tensors } = signatureOf(args);
     // Inside another trace, inline: the enclosing trace records f's ops directly.
-    if (tensors.some((t) => t.trace)) return f(...args);
+    if (tensors.some((t) => t.trace)) return target(...args);
     const { entry } = entryFor(args);
     let outs: Tensor[];
     if (isGradEnabled() && tensors.some((t) => t.requiresGrad)) [outs, lastRun] = runWithTape(entry, tensors);
@@ -134,7 +152,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     explain: {
       value: () =>
         [
-          `jit(${f.name || 'anonymous'}, mode ${mode}${mode === 'auto' ? ' → trace' : ''}): ${traceCount} trace(s), ${cache.size} cached signature(s)`,
+          `jit(${f.name || 'anonymous'}, mode ${mode} → ${frontEnd}): ${traceCount} trace(s), ${cache.size} cached signature(s)`,
           ...[...cache.keys()].map((k) => `  signature ${k}`),
           ...log.map((l) => `  ${l}`),
         ].join('\n'),

@@ -169,13 +169,24 @@ describe('jit on the tape, edge cases', () => {
   });
 });
 
+describe('captured tensors', () => {
+  it('ops on a captured tensor run every call, so in-place updates between calls are seen', () => {
+    const w = f64([1, 2, 3]);
+    const f = fg.jit((x: fg.Tensor) => x.mul(w.mul(2)).add(w.square().sum()));
+    const x = f64([1, 1, 1]);
+    expect(f(x).toArray()).toEqual([16, 18, 20]);
+    fg.noGrad(() => w.mul_(2));
+    expect(f(x).toArray()).toEqual([60, 64, 68]);
+    expect(f.traceCount).toBe(1);
+  });
+});
+
 describe('jit modes', () => {
-  it("'auto' traces (source transformation is not built yet); 'source' says so; others are rejected", () => {
+  it("'auto' traces a function with no control flow to convert; unknown modes are rejected (source mode: source.test.ts)", () => {
     const f = (x: fg.Tensor) => x.exp();
     const auto = fg.jit(f, { mode: 'auto' });
     expectClose(auto(f64([0, 1])).toArray(), [1, Math.E], 1e-12);
-    expect(auto.explain()).toMatch(/mode auto → trace/);
-    expect(() => fg.jit(f, { mode: 'source' })).toThrow(/mode 'source' is not available yet/);
+    expect(auto.explain()).toMatch(/mode auto → trace \(no if, while or \?: to convert\)/);
     expect(() => fg.jit(f, { mode: 'fast' as never })).toThrow(/jit: argument 'mode' expected 'trace', 'source' or 'auto', got "fast"/);
   });
 });
