@@ -43,16 +43,32 @@ function inferWhileLoop(inputs: readonly TensorType[], attrs: Attrs, subgraphs: 
 defineGraphOp({ name: 'whileLoop', infer: inferWhileLoop });
 registerNodeVerifier('whileLoop', (node) => checkSubgraphCount('whileLoop', node.subgraphs, 2, SUBGRAPHS));
 
-/** The loop over any way of running a subgraph (the executor's, or replay through the dispatcher). */
-function loop(node: GraphOpNode, inputs: readonly Tensor[], run: (g: Graph, ins: readonly Tensor[]) => Tensor[]): Tensor[] {
+/**
+ * The loop over any way of running a subgraph (the executor's, or replay through the
+ * dispatcher). `discard` is told of each value the loop made and no longer needs (a
+ * predicate, a replaced carry), so the executor can reuse its buffer in the next iteration
+ * instead of holding every iteration's carry until the run ends.
+ */
+function loop(node: GraphOpNode, inputs: readonly Tensor[], run: (g: Graph, ins: readonly Tensor[]) => Tensor[], discard?: (t: Tensor) => void): Tensor[] {
   const [cond, body] = node.subgraphs;
   const consts = inputs.slice(body.outputs.length);
   let carry = inputs.slice(0, body.outputs.length);
-  while (run(cond, [...carry, ...consts])[0].item()) carry = run(body, [...carry, ...consts]);
-  return carry;
+  // A subgraph may hand back one of its inputs unchanged: only what the loop made is discarded.
+  const made = (t: Tensor) => !inputs.includes(t);
+  for (;;) {
+    const [pred] = run(cond, [...carry, ...consts]);
+    const go = pred.item();
+    if (made(pred) && !carry.includes(pred)) discard?.(pred);
+    if (!go) return carry;
+    const next = run(body, [...carry, ...consts]);
+    for (const t of carry) if (made(t) && !next.includes(t)) discard?.(t);
+    carry = next;
+  }
 }
 
-registerNodeRunner('whileLoop', (executor, node, inputs) => loop(node, inputs, (g, ins) => executor.runSubgraph(g, ins)));
+registerNodeRunner('whileLoop', (executor, node, inputs) =>
+  loop(node, inputs, (g, ins) => executor.runSubgraph(g, ins), (t) => executor.discard(t)),
+);
 
 registerGraphOpRules('whileLoop', {
   apply: (node, inputs) => (isTracedCall('whileLoop', inputs) ? recordControlNode('whileLoop', inputs, node.attrs, node.subgraphs) : loop(node, inputs, runBody)),

@@ -118,6 +118,14 @@ export class SequentialExecutor extends GraphInterpreter<Tensor> {
     }
   }
 
+  /**
+   * For node runners: a tensor a subgraph run returned is no longer needed (a loop's replaced
+   * carry), so its buffer may serve later nodes. Tensors the run did not allocate are ignored.
+   */
+  discard(t: Tensor): void {
+    this.pool?.release(t.storage.data);
+  }
+
   /** Runs a subgraph of the node being run (for control-flow node runners); dim bindings are shared. */
   runSubgraph(graph: Graph, inputs: readonly Tensor[]): Tensor[] {
     return this.runGraph(graph, inputs);

@@ -118,3 +118,19 @@ describe('whileLoop, bad input', () => {
     expect(() => fg.verifyGraph(graph([sub('c', 'bool'), sub('b', 'bool')]))).toThrow(/whileLoop: the body returns \(bool\[\]\), expected \(f64\[\]\)/);
   });
 });
+
+describe('whileLoop in the executor: memory', () => {
+  it('reuses the buffers of replaced carries, so a long loop allocates a handful of buffers', () => {
+    const g = fg.trace((x: fg.Tensor) => fg.whileLoop(([i]: fg.Tensor[]) => i.lt(2000), ([i, y]: fg.Tensor[]) => [i.add(1), y.mul(0.999).add(0.001)], [fg.zeros([]), x]), [fg.spec([64])]);
+    const exe = fg.compile(g);
+    const x = fg.ones([64]);
+    const [i, y] = exe.run(x);
+    expect(i.item()).toBe(2000);
+    expect(y.toArray()[0]).toBeCloseTo(1, 5);
+    expect(exe.stats.buffersAllocated).toBeLessThan(20);
+    // The eager loop agrees.
+    const [ei, ey] = fg.whileLoop(([a]: fg.Tensor[]) => a.lt(2000), ([a, b]: fg.Tensor[]) => [a.add(1), b.mul(0.999).add(0.001)], [fg.zeros([]), x]) as fg.Tensor[];
+    expect(ei.item()).toBe(2000);
+    expect(y.toArray()).toEqual(ey.toArray());
+  });
+});
