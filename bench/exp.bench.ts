@@ -71,42 +71,33 @@ function unaryCase(peers: Peers, op: UnaryOp, data: Float32Array): BenchCase {
   };
 }
 
-/** `x.exp_()`: the same arithmetic into the tensor's own memory (each run applies it again). */
-function inPlaceCase(peers: Peers, op: UnaryOp, data: Float32Array): BenchCase {
+/**
+ * A flowgrad-only row over the same input: the peers have no in-place ops, and their rows
+ * above already dispose every result.
+ */
+function flowgradRow(peers: Peers, name: string, prepare: () => { run(): void; result(): Float32Array }): BenchCase {
   return {
-    name: `${op.name}_ in place`,
-    size: '16M f32',
-    measure: { unit: 'GB/s', perRun: SIZE * 4 * 2 },
-    subjects: subjectsFor(peers, {
-      flowgrad() {
-        const x = fg.tensor(data);
-        return {
-          run: () => void op.inPlace(x),
-          result: () => op.inPlace(fg.tensor(data)).dataSync() as Float32Array,
-        };
-      },
-    }),
-  };
-}
-
-/** `using y = fg.exp(x)`: the result released at once, as the tfjs rows do, so its buffer serves the next call. */
-function disposedCase(peers: Peers, op: UnaryOp, data: Float32Array): BenchCase {
-  return {
-    name: `${op.name}, disposed`,
+    name,
     size: '16M f32',
     measure: { unit: 'GB/s', perRun: SIZE * 4 * 2 },
     tolerance: 1e-5,
-    subjects: subjectsFor(peers, {
-      flowgrad() {
-        const x = fg.tensor(data);
-        return {
-          run: () => op.flowgrad(x).dispose(),
-          result: () => op.flowgrad(x).dataSync() as Float32Array,
-        };
-      },
-    }),
+    subjects: subjectsFor(peers, { flowgrad: prepare }),
   };
 }
+
+/** `x.exp_()`: the same arithmetic into the tensor's own memory (each run applies it again). */
+const inPlaceCase = (peers: Peers, op: UnaryOp, data: Float32Array): BenchCase =>
+  flowgradRow(peers, `${op.name}_ in place`, () => {
+    const x = fg.tensor(data);
+    return { run: () => void op.inPlace(x), result: () => op.inPlace(fg.tensor(data)).dataSync() as Float32Array };
+  });
+
+/** `using y = fg.exp(x)`: the result released at once, as the tfjs rows do, so its buffer serves the next call. */
+const disposedCase = (peers: Peers, op: UnaryOp, data: Float32Array): BenchCase =>
+  flowgradRow(peers, `${op.name}, disposed`, () => {
+    const x = fg.tensor(data);
+    return { run: () => op.flowgrad(x).dispose(), result: () => op.flowgrad(x).dataSync() as Float32Array };
+  });
 
 /** Median milliseconds of `f` over `runs` calls. */
 function medianMs(f: () => void, runs: number): number {
