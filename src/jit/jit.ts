@@ -48,7 +48,7 @@ interface Entry {
   readonly outputTree: unknown;
   executable?: Executable;
   /** Split gradient graphs per set of differentiated inputs (by mask). */
-  readonly grads: Map<string, { split: SplitGradGraph; forward: Executable; backward: Executable }>;
+  readonly grads: Map<string, { split: SplitGradGraph; forward: Executable; backward: Executable } | { tapeBecause: string }>;
 }
 
 /** One leaf of an argument signature: a tensor's type, or a static value. */
@@ -140,7 +140,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     if (tensors.some((t) => t.trace)) return target(...args);
     const { entry } = entryFor(args);
     let outs: Tensor[];
-    if (isGradEnabled() && tensors.some((t) => t.requiresGrad)) [outs, lastRun] = runWithTape(entry, tensors);
+    if (isGradEnabled() && tensors.some((t) => t.requiresGrad)) [outs, lastRun] = runWithTape(entry, tensors, (note) => log.push(note));
     else outs = (lastRun = entry.executable ??= compile(entry.graph)).run(...tensors);
     return unflattenTree(entry.outputTree, outs);
   };
@@ -162,16 +162,28 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
 
 /**
  * Runs the forward graph now and records a tape node whose backward runs the backward graph;
- * returns the outputs and the forward executable.
+ * returns the outputs and the forward executable. A graph that graph autodiff cannot
+ * differentiate (a whileLoop on the gradient path) runs op by op through the dispatcher
+ * instead, so the tape records each op as in eager mode (a "graph break"; no executable).
  */
-function runWithTape(entry: Entry, tensors: Tensor[]): [Tensor[], Executable] {
+function runWithTape(entry: Entry, tensors: Tensor[], note: (line: string) => void): [Tensor[], Executable | null] {
   const wrt = tensors.map((t, i) => (t.requiresGrad && isFloating(t.dtype) ? i : -1)).filter((i) => i >= 0);
   const mask = wrt.join(',');
   let g = entry.grads.get(mask);
   if (!g) {
-    const split = splitGradGraph(entry.graph, wrt);
-    g = { split, forward: compile(split.forward), backward: compile(split.backward) };
+    try {
+      const split = splitGradGraph(entry.graph, wrt);
+      g = { split, forward: compile(split.forward), backward: compile(split.backward) };
+    } catch (e) {
+      if (!(e instanceof FlowgradError)) throw e;
+      g = { tapeBecause: e.message.split('\n')[0] };
+      note(`runs on the tape when inputs ${mask} require grad (graph autodiff refused: ${g.tapeBecause})`);
+    }
     entry.grads.set(mask, g);
+  }
+  if ('tapeBecause' in g) {
+    const env = replay(entry.graph, tensors);
+    return [entry.graph.outputs.map((v) => env.get(v)!), null];
   }
   const nOut = entry.graph.outputs.length;
   const results = g.forward.run(...tensors);

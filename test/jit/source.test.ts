@@ -217,3 +217,29 @@ describe('source mode: gradients', () => {
     }
   });
 });
+
+describe('source mode: a while loop on the gradient path', () => {
+  it('runs on the tape (graph autodiff cannot differentiate whileLoop), with eager gradients', () => {
+    const f = (x: fg.Tensor, w: fg.Tensor) => {
+      let y = x;
+      while (y.sum().item() > 1) {
+        y = y.mul(w.sigmoid());
+      }
+      return y.sum();
+    };
+    const jitted = fg.jit(f, { mode: 'source' });
+    const x = f64([3, 5]);
+    const w = f64([0.5, -1]).requiresGrad_();
+    const loss = jitted(x, w);
+    loss.backward();
+    const w2 = f64([0.5, -1]).requiresGrad_();
+    const eager = f(x, w2);
+    eager.backward();
+    expect(loss.item()).toBeCloseTo(eager.item(), 12);
+    expect(w.grad!.toArray()).toEqual(w2.grad!.toArray().map((v: number) => expect.closeTo(v, 12)));
+    expect(jitted.explain()).toMatch(/runs on the tape when inputs 1 require grad \(graph autodiff refused: whileLoop: reverse-mode/);
+    // Without grad the same call runs the compiled graph.
+    fg.noGrad(() => expect(jitted(x, w).item()).toBeCloseTo(eager.item(), 12));
+    expect(jitted.lastStats).not.toBeNull();
+  });
+});
