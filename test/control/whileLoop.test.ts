@@ -71,9 +71,14 @@ describe('whileLoop, traced', () => {
     const loss = (x: T) => doubleUntil(x, f64(20))[1].sum();
     expectThrows(() => fg.jit(fg.grad(loss))(f64([1, 2])), fg.FlowgradError, /whileLoop: reverse-mode differentiation .* not supported.*fg\.scan/);
     expectThrows(() => fg.gradGraph(fg.trace(loss, [s64([2])])), fg.FlowgradError, /whileLoop: reverse-mode/);
-    // jit on tensors that require grad builds its backward graph at the call: wrap inference in noGrad
+    // jit on tensors that require grad replays the graph op by op on the tape instead (a graph break)
     const jitted = fg.jit(loss);
-    expectThrows(() => jitted(f64([1, 2]).requiresGrad_()), fg.FlowgradError, /whileLoop: reverse-mode/);
+    const x = f64([1, 2]).requiresGrad_();
+    const y = jitted(x);
+    expect(y.item()).toBe(24);
+    y.backward();
+    expectClose(x.grad!.toArray(), [8, 8], 1e-12);
+    expect(jitted.explain()).toMatch(/runs on the tape .*whileLoop: reverse-mode/);
     expect(fg.noGrad(() => jitted(f64([1, 2]).requiresGrad_())).item()).toBe(24);
     // eager reverse mode is fine
     expectClose(fg.grad(loss)(f64([1, 2])).toArray(), [8, 8], 1e-12);
