@@ -73,6 +73,7 @@ export { compile, type CompileOptions } from './passes/compile.js';
 export { optimize, DEFAULT_PASSES, type OptimizeOptions } from './passes/optimize.js';
 export { runPasses, registerPass, availablePasses, type GraphPass, type PassSpec, type PassRecord, type PassRun, type RunPassesOptions } from './passes/manager.js';
 export type { CheckOptions, Mismatch } from './passes/differential.js';
+export { fusion, unfuse, type FusionOptions } from './passes/fusion.js';
 // Control flow: cond, whileLoop, scan (importing registers their graph ops, runners and autodiff rules).
 export { cond, whileLoop, scan, type ScanOptions } from './control/index.js';
 export type { ExecutionStats } from './runtime/sequential.js';

@@ -23,6 +23,7 @@ import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../ops/gradMode.js';
 import { graphOpRulesOf } from './graphOpRules.js';
+import { unfuse } from '../passes/fusion.js';
 
 /** Runs each node of `g` through the dispatcher (so an enclosing trace records it); returns every value's tensor. */
 export function replay(g: Graph, inputs: readonly Tensor[]): Map<Value, Tensor> {
@@ -125,7 +126,9 @@ function resolveWrt(g: Graph, wrt: readonly number[] | undefined): number[] {
  * A graph computing `g`'s outputs followed by the gradients of their sum with respect to the
  * `wrt` inputs (or, with `cotangents`, the VJP for cotangents given as extra inputs).
  */
-export function gradGraph(g: Graph, opts: GradGraphOptions = {}): Graph {
+export function gradGraph(original: Graph, opts: GradGraphOptions = {}): Graph {
+  // Fused nodes have no VJP of their own: differentiate the ops they hold.
+  const g = unfuse(original);
   const wrt = resolveWrt(g, opts.wrt);
   if (!opts.cotangents) {
     g.outputs.forEach((v, i) => {

@@ -14,12 +14,15 @@
  * - every op is known, its attrs are printable attribute values, and each output's type is
  *   exactly what the op's schema infers (symbolic dims compare by name);
  * - ops with subgraphs have a node verifier (graphOps.ts, registerNodeVerifier), which
- *   checks their arity; a node with subgraphs whose op has none is rejected.
+ *   checks their arity; a node with subgraphs whose op has none is rejected;
+ * - the control-flow primitives nest into frames (frames.ts); a loop's back edge is named by
+ *   its NextIteration node, so the list order above stays a topological order.
  */
 import { FlowgradError, GraphFormatError, describe } from '../errors.js';
 import { DTYPES } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { TensorType } from '../tensor/type.js';
+import { checkFrames } from './frames.js';
 import type { Graph } from './graph.js';
 import { inferOutputTypes, isKnownOp, nodeVerifierOf } from './graphOps.js';
 import type { AttrValue, Node } from './node.js';
@@ -106,6 +109,8 @@ class Verifier {
     for (const v of g.outputs) {
       if (!defined.has(v)) throw this.fail(`graph output ${valueRef(v)} is not defined in graph ${g.name}`, { returnOf: g });
     }
+    const frames = checkFrames(g);
+    if (frames) throw this.fail(frames.problem, { nodes: frames.nodes });
   }
 
   /** Checks `g.nodes` is a topological order of data and control dependencies; returns each node's position. */

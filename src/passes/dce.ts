@@ -15,9 +15,12 @@ import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { schemaOf } from '../ops/schema.js';
 import { GraphRewriter } from './rewriter.js';
+import { NEXT_ITERATION } from '../ir/primitives.js';
 
 /** Whether `n` must run even if nothing reads its results (also when a node of one of its subgraphs must). */
 export function hasEffects(n: Node): boolean {
+  // A lowered loop's back edge has no result, yet its Merge waits for it.
+  if (n.op === NEXT_ITERATION) return true;
   const flags = schemaOf(n.op)?.flags;
   if (flags?.sideEffecting === true || flags?.random === true) return true;
   return n.subgraphs.some((g) => g.nodes.some(hasEffects));

@@ -58,3 +58,80 @@ export function fusionGroups(g: Graph): Node[][] {
   }
   return [...groups.values()].filter((members) => members.length > 1);
 }
+
+/**
+ * Groups for a loop-fusing kernel (passes/fusion.ts): connected producer → consumer sets of
+ * nodes that `fusable` admits and that share a `key` (the fusion pass keys by shape and
+ * device, so one loop computes every member), in graph order, two or more nodes each.
+ *
+ * Unlike TVM's rule above, a value may also have readers outside its group: it is then written
+ * out by the fused kernel as well (Adam's new moments are both read by the update and
+ * returned). A merge is refused when a path would leave the group and come back into it
+ * (through a node outside it), since the group would then both feed and wait for that node.
+ */
+export function loopFusionGroups(g: Graph, fusable: (n: Node) => boolean, key: (n: Node) => string): Node[][] {
+  const index = new Map(g.nodes.map((n, i) => [n, i]));
+  const successors = new Map<Node, Node[]>(g.nodes.map((n) => [n, []]));
+  for (const n of g.nodes) {
+    const deps = new Set<Node>(n.controlDeps);
+    for (const v of n.inputs) if (v.producer && index.has(v.producer)) deps.add(v.producer);
+    for (const d of deps) successors.get(d)!.push(n);
+  }
+  const keys = new Map<Node, string>();
+  for (const n of g.nodes) if (fusable(n)) keys.set(n, key(n));
+  // Union-find; each root holds its members.
+  const parent = new Map<Node, Node>();
+  const members = new Map<Node, Node[]>();
+  for (const n of keys.keys()) {
+    parent.set(n, n);
+    members.set(n, [n]);
+  }
+  const find = (n: Node): Node => {
+    let r = n;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(n, r);
+    return r;
+  };
+  for (const consumer of g.nodes) {
+    if (!keys.has(consumer)) continue;
+    for (const v of consumer.inputs) {
+      const producer = v.producer;
+      if (!producer || !keys.has(producer) || keys.get(producer) !== keys.get(consumer)) continue;
+      const [a, b] = [find(producer), find(consumer)];
+      if (a === b) continue;
+      const union = [...members.get(a)!, ...members.get(b)!];
+      if (leavesAndReenters(new Set(union), index, successors)) continue;
+      parent.set(a, b);
+      members.set(b, union);
+      members.delete(a);
+    }
+  }
+  return [...members.values()]
+    .filter((group) => group.length > 1)
+    .map((group) => group.sort((x, y) => index.get(x)! - index.get(y)!))
+    .sort((x, y) => index.get(x[0])! - index.get(y[0])!);
+}
+
+/** Whether some path from a member reaches another member through a node outside `group`. */
+function leavesAndReenters(group: ReadonlySet<Node>, index: ReadonlyMap<Node, number>, successors: ReadonlyMap<Node, readonly Node[]>): boolean {
+  let last = 0;
+  for (const m of group) last = Math.max(last, index.get(m)!);
+  const seen = new Set<Node>();
+  const pending: Node[] = [];
+  const visit = (n: Node): void => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    pending.push(n);
+  };
+  for (const m of group) for (const s of successors.get(m)!) if (!group.has(s)) visit(s);
+  while (pending.length > 0) {
+    const n = pending.pop()!;
+    // Edges point forward in graph order: past the last member nothing leads back.
+    if (index.get(n)! > last) continue;
+    for (const s of successors.get(n)!) {
+      if (group.has(s)) return true;
+      visit(s);
+    }
+  }
+  return false;
+}

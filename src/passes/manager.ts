@@ -15,7 +15,9 @@ import { algebraic } from './algebraic.js';
 import { constantFolding } from './constantFolding.js';
 import { cse } from './cse.js';
 import { dce } from './dce.js';
+import { lowerControlFlow } from './lowerControlFlow.js';
 import { type CheckOptions, DifferentialCheck, type Mismatch } from './differential.js';
+import { fusion } from './fusion.js';
 
 export type GraphPass = (g: Graph) => Graph;
 
@@ -27,10 +29,12 @@ const passes = new Map<string, GraphPass>([
   ['cse', cse],
   ['dce', dce],
   ['algebraic', algebraic],
+  ['lowerControlFlow', lowerControlFlow],
+  ['fusion', (g) => fusion(g)],
 ]);
 
 /** Named in API.md, not built yet: asking for one says so rather than "unknown". */
-const PLANNED = ['fusion', 'layout', 'memoryPlan', 'lowerControlFlow'];
+const PLANNED = ['layout', 'memoryPlan'];
 
 /** Makes a pass available to optimize/compile under `name` (later passes plug in here). */
 export function registerPass(name: string, pass: GraphPass): void {

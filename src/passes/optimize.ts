@@ -12,9 +12,10 @@ import { type PassSpec, passNamed, runPasses } from './manager.js';
 
 /**
  * The default pipeline, repeated until nothing changes: simplify first (so folding sees
- * x·1 as x), fold, merge duplicates, then drop what no output needs.
+ * x·1 as x), fold, merge duplicates, drop what no output needs, then fuse elementwise chains
+ * last, so every other pass has seen each op on its own (a fused node is opaque to them).
  */
-export const DEFAULT_PASSES: readonly string[] = ['algebraic', 'constantFolding', 'cse', 'dce'];
+export const DEFAULT_PASSES: readonly string[] = ['algebraic', 'constantFolding', 'cse', 'dce', 'fusion'];
 
 export interface OptimizeOptions {
   /** Pass names, run in order (default DEFAULT_PASSES). */

@@ -19,6 +19,8 @@ export interface EmitOptions {
   readonly source?: string;
   /** Give the outputs these ids (of old values that are not copied), else fresh ids. */
   readonly ids?: readonly number[];
+  /** The new node's subgraphs (a `fused` node's body). */
+  readonly subgraphs?: readonly Graph[];
 }
 
 export class GraphRewriter {
@@ -80,7 +82,7 @@ export class GraphRewriter {
 
   /** Appends a new node of a registry or graph op; output types are inferred (and so validated). */
   emit(op: string, inputs: readonly Value[], attrs: Readonly<Record<string, AttrValue>>, opts: EmitOptions = {}): Node {
-    const types = inferOutputTypes(op, inputs.map((v) => v.type), attrs);
+    const types = inferOutputTypes(op, inputs.map((v) => v.type), attrs, opts.subgraphs);
     return this.append(op, inputs, attrs, types, opts);
   }
 
@@ -95,7 +97,7 @@ export class GraphRewriter {
   }
 
   private append(op: string, inputs: readonly Value[], attrs: Readonly<Record<string, AttrValue>>, types: readonly TensorType[], opts: EmitOptions): Node {
-    const node = new Node(op, inputs, attrs, opts.device, opts.source);
+    const node = new Node(op, inputs, attrs, opts.device, opts.source, [], opts.subgraphs);
     node.outputs = types.map((t, i) => new Value(opts.ids?.[i] ?? this.nextId++, t, node));
     this.nodes.push(node);
     return node;

@@ -7,7 +7,9 @@ import { FlowgradError, ValueError, describe } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 import { verifyGraph } from '../ir/verify.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { dataflowExecutable } from './dataflow/executor.js';
 import { type ExecutionStats, SequentialExecutor } from './sequential.js';
+import { isPrimitive } from '../ir/primitives.js';
 
 /** A compiled graph: `run` executes it; `stats` describes the last run. */
 export interface Executable {
@@ -49,6 +51,8 @@ registerExecutor('sequential', (graph, options) => {
   };
 });
 
+registerExecutor('dataflow', dataflowExecutable);
+
 /** The options `compile` knows (passes/compile.ts adds `passes`). */
 export const COMPILE_OPTION_NAMES: readonly string[] = ['executor', 'recycleBuffers'];
 
@@ -68,7 +72,8 @@ export function compile(g: Graph, options: CompileOptions = {}): Executable {
   if (options.recycleBuffers !== undefined && typeof options.recycleBuffers !== 'boolean') {
     throw new ValueError('compile', 'recycleBuffers', 'a boolean', options.recycleBuffers);
   }
-  const name = options.executor ?? 'sequential';
+  // A lowered graph (Switch, Merge, … from lowerControlFlow) needs the dataflow executor.
+  const name = options.executor ?? (g.nodes.some((n) => isPrimitive(n.op)) ? 'dataflow' : 'sequential');
   const factory = executors.get(name);
   if (!factory) {
     throw new FlowgradError(`compile: executor ${describe(name)} is not available yet; available: ${availableExecutors().join(', ')}`);

@@ -19,6 +19,7 @@ import { Tensor, disposedError } from '../tensor/tensor.js';
 import { copyAs } from '../kernels/reference/copy.js';
 import type { TensorType } from '../tensor/type.js';
 import { BufferPool } from './bufferPool.js';
+import { runFused } from './fused.js';
 
 /** What one run did; read it from `Executable.stats` after `run`. */
 export interface ExecutionStats {
@@ -45,7 +46,7 @@ export const emptyStats = (): ExecutionStats => ({
   launches: 0, transfers: 0, busyMs: {}, perOp: new Map(), order: [], peakBytes: 0, naivePeakBytes: 0, buffersReused: 0, buffersAllocated: 0,
 });
 
-/** Runs a node an executor has no kernel for (graph-only ops: constant, later control flow). */
+/** Runs a node an executor has no kernel for (graph-only ops: constant, fused, control flow). */
 export type NodeRunner = (executor: SequentialExecutor, node: Node, inputs: readonly Tensor[]) => Tensor[];
 const nodeRunners = new Map<string, NodeRunner>();
 
@@ -53,6 +54,9 @@ const nodeRunners = new Map<string, NodeRunner>();
 export function registerNodeRunner(op: string, runner: NodeRunner): void {
   nodeRunners.set(op, runner);
 }
+
+// A fused node is one launch of its generated kernel (runtime/fused.ts).
+registerNodeRunner('fused', (executor, node, inputs) => executor.launch(node, inputs, () => runFused(node, inputs)));
 
 registerNodeRunner('constant', (_exec, node) => {
   const value = node.attrs.value as Tensor;
@@ -177,8 +181,13 @@ export class SequentialExecutor extends GraphInterpreter<Tensor> {
     if (!schema) throw new FlowgradError(`the sequential executor cannot run op '${node.op}'`);
     const attrs = this.concreteAttrs(node);
     const outTypes = schema.infer(inputs, attrs);
+    return this.launch(node, inputs, () => runKernel(schema, inputs, attrs, outTypes));
+  }
+
+  /** Runs one kernel launch for `node` and records it in the stats (node runners of kernels call it too). */
+  launch(node: Node, inputs: readonly Tensor[], kernel: () => Tensor[]): Tensor[] {
     const start = performance.now();
-    const outputs = runKernel(schema, inputs, attrs, outTypes);
+    const outputs = kernel();
     const ms = performance.now() - start;
     const device = node.device ?? inputs[0]?.device ?? 'cpu';
     const s = this.stats;

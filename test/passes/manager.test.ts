@@ -111,10 +111,9 @@ describe('optimize and compile: bad input', () => {
     expectFlowgradError(() => optimize(g, { pases: ['cse'] } as never), /optimize: unknown option "pases" \(known: passes, check, fixedPoint, maxRounds\)/);
     expectFlowgradError(() => optimize(g, { passes: 'cse' as never }), /optimize: argument 'passes' expected an array of pass names/);
     expectFlowgradError(() => optimize(g, { passes: [3 as never] }), /optimize: argument 'passes\[0\]' expected a pass name \(a string\), got 3/);
-    expectFlowgradError(() => optimize(g, { passes: ['fusion'] }), /optimize: pass 'fusion' is not available yet; available: constantFolding, cse, dce, algebraic/);
-    expectFlowgradError(() => optimize(g, { passes: ['layout'] }), /pass 'layout' is not available yet/);
+    expectFlowgradError(() => optimize(g, { passes: ['layout'] }), /optimize: pass 'layout' is not available yet; available: constantFolding, cse, dce, algebraic, .*fusion/);
     expectFlowgradError(() => optimize(g, { passes: ['memoryPlan'] }), /pass 'memoryPlan' is not available yet/);
-    expectFlowgradError(() => optimize(g, { passes: ['cse', 'folding'] }), /optimize: unknown pass "folding"; available: constantFolding, cse, dce, algebraic/);
+    expectFlowgradError(() => optimize(g, { passes: ['cse', 'folding'] }), /optimize: unknown pass "folding"; available: constantFolding, cse, dce, algebraic, .*fusion/);
     expectFlowgradError(() => optimize(g, { maxRounds: 0 }), /optimize: argument 'maxRounds' expected a positive integer, got 0/);
     expectFlowgradError(() => optimize(g, { fixedPoint: 'yes' as never }), /optimize: argument 'fixedPoint' expected a boolean/);
     expectFlowgradError(() => optimize(g, { check: 'yes' as never }), /optimize: argument 'check' expected true, false, or \{ inputs\?, tolerance\?, seed\? \}/);
@@ -141,7 +140,7 @@ describe('optimize and compile: bad input', () => {
     expect(exe.run(x)[0].toArray()).toEqual(g.run(x)[0].toArray());
     expect(compile(g).graph).toBe(g);
     expect(compile(g, { passes: [] }).graph).toBe(g);
-    expectFlowgradError(() => compile(g, { passes: ['fusion'] }), /compile: pass 'fusion' is not available yet; available:/);
+    expectFlowgradError(() => compile(g, { passes: ['layout'] }), /compile: pass 'layout' is not available yet; available:/);
     expectFlowgradError(() => compile(g, { pass: [] } as never), /compile: unknown option "pass" \(known: executor, recycleBuffers, passes\)/);
     expectFlowgradError(() => compile(null as never), /compile: argument 'g' expected a Graph/);
   });
