@@ -243,3 +243,22 @@ describe('source mode: a while loop on the gradient path', () => {
     expect(jitted.lastStats).not.toBeNull();
   });
 });
+
+describe('source mode: closures in converted blocks', () => {
+  it('a variable a closure in a branch assigns is carried out of the branch', () => {
+    const f = (x: fg.Tensor, parts: fg.Tensor[]) => {
+      let total = x;
+      if (x.sum().item() > 0) {
+        parts.forEach((p) => {
+          total = total.add(p);
+        });
+      }
+      return total;
+    };
+    const jitted = fg.jit(f, { mode: 'source' });
+    const parts = [f64([1, 1]), f64([2, 2])];
+    expect(jitted(f64([1, 2]), parts).toArray()).toEqual([4, 5]);
+    expect(jitted(f64([-1, -2]), parts).toArray()).toEqual([-1, -2]);
+    expect(jitted.explain()).toMatch(/carries total/);
+  });
+});

@@ -100,16 +100,28 @@ export function declaredIn(root: SyntaxNode): Set<string> {
   return names;
 }
 
-/** Names assigned (`=`, `+=`, `++`, destructuring) in `root`, in order of first assignment. */
+/**
+ * Names assigned (`=`, `+=`, `++`, destructuring) in `root`, in order of first assignment,
+ * including assignments that closures inside `root` make to names they do not declare
+ * (`xs.forEach((v) => { total = total.add(v); })` assigns `total`).
+ */
 export function assignedIn(root: SyntaxNode): string[] {
   const names: string[] = [];
   const add = (name: string) => {
     if (!names.includes(name)) names.push(name);
   };
-  walk(root, (n) => {
-    if (n.type === 'AssignmentExpression') for (const name of assignmentTargets(n.left as SyntaxNode)) add(name);
-    if (n.type === 'UpdateExpression' && (n.argument as SyntaxNode).type === 'Identifier') add((n.argument as SyntaxNode).name as string);
-  });
+  const collect = (scope: SyntaxNode, own: ReadonlySet<string>) => {
+    walk(scope, (n) => {
+      if (n.type === 'AssignmentExpression') for (const name of assignmentTargets(n.left as SyntaxNode)) if (!own.has(name)) add(name);
+      if (n.type === 'UpdateExpression' && (n.argument as SyntaxNode).type === 'Identifier' && !own.has((n.argument as SyntaxNode).name as string)) add((n.argument as SyntaxNode).name as string);
+      for (const c of children(n)) {
+        if (!isFunction(c)) continue;
+        const inner = new Set([...own, ...(c.params as SyntaxNode[]).flatMap(patternNames), ...((c.body as SyntaxNode).type === 'BlockStatement' ? declaredIn(c.body as SyntaxNode) : [])]);
+        collect(c.body as SyntaxNode, inner);
+      }
+    });
+  };
+  collect(root, new Set());
   return names;
 }
 
