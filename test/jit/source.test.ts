@@ -182,6 +182,14 @@ describe('source mode: what it refuses, clearly', () => {
     }, /do…while at line \d+ is not supported/);
   });
 
+  it('var inside a converted block, and free variables in parameter defaults', () => {
+    refuse(new Function('x', 'if (x.sum().item() > 0) { var y = x; } return x;') as never, /var at line \d+ inside a converted if or while is not supported/);
+    const K = 3;
+    const f = (x: fg.Tensor, k = K) => (x.sum().item() > 0 ? x.mul(k) : x);
+    expectFlowgradError(() => fg.jit(f, { mode: 'source' }), /uses 'K' from outside/);
+    expect(fg.jit(f, { mode: 'source', scope: { K } })(f64([1])).toArray()).toEqual([3]);
+  });
+
   it('functions without usable source, and bad options', () => {
     refuse(Math.max as never, /has no JS source/);
     refuse(branchy.bind(null) as never, /has no JS source/);

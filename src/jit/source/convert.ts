@@ -47,6 +47,7 @@ export function convertSource<F extends (...args: any[]) => any>(f: F, scope: Re
 function freeVariables(fn: SyntaxNode): string[] {
   const own = new Set<string>([...(fn.params as SyntaxNode[]).flatMap(patternNames), ...declaredIn(fn.body as SyntaxNode)]);
   if (fn.id) own.add((fn.id as SyntaxNode).name as string);
-  const reads = readIn(fn.body as SyntaxNode);
+  // Parameter defaults (`(x, k = K) => …`) read names too.
+  const reads = [...(fn.params as SyntaxNode[]).flatMap(readIn), ...readIn(fn.body as SyntaxNode)];
   return reads.filter((name) => !own.has(name) && name !== 'arguments' && name !== 'undefined');
 }

@@ -45,6 +45,12 @@ export function rewriteFunction(syntax: FunctionSyntax): Rewritten {
 
   /** Variables of the function, declared outside `parts`, that `parts` read or assign. */
   const carried = (parts: readonly SyntaxNode[]): { params: string[]; assigned: string[] } => {
+    for (const p of parts) {
+      walk(p, (n) => {
+        // A `var` would be scoped to the block's new arrow function, not to the function.
+        if (n.type === 'VariableDeclaration' && n.kind === 'var') throw sourceError(`var at line ${lineOf(n)} inside a converted if or while is not supported; declare it with let before the statement`);
+      });
+    }
     const inner = new Set(parts.flatMap((p) => [...declaredIn(p)]));
     const assigned = unique(parts.flatMap(assignedIn)).filter((v) => !inner.has(v));
     for (const v of assigned) {
