@@ -14,6 +14,7 @@ import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import type { Value } from '../ir/value.js';
 import { type FusionClass, schemaOf } from '../ops/schema.js';
+import { DisjointSets } from './disjointSets.js';
 
 const fusionOf = (n: Node): FusionClass | 'none' => (n.op === 'constant' ? 'none' : (schemaOf(n.op)?.fusion ?? 'opaque'));
 const isAnchor = (c: FusionClass | 'none') => c === 'complexOutFusable' || c === 'reduction';
@@ -30,33 +31,24 @@ export function fusionGroups(g: Graph): Node[][] {
   for (const n of g.nodes) for (const v of n.inputs) readers.set(v, (readers.get(v) ?? 0) + 1);
   for (const v of g.outputs) readers.set(v, (readers.get(v) ?? 0) + 1);
 
-  // Union-find over nodes; each root remembers whether its group already has an anchor.
-  const parent = new Map<Node, Node>(g.nodes.map((n) => [n, n]));
-  const anchored = new Map<Node, boolean>(g.nodes.map((n) => [n, isAnchor(fusionOf(n))]));
-  const find = (n: Node): Node => {
-    let r = n;
-    while (parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(n, r);
-    return r;
-  };
+  const sets = new DisjointSets(g.nodes);
+  const anchored = (root: Node) => sets.membersOf(root).some((n) => isAnchor(fusionOf(n)));
   for (const consumer of g.nodes) {
     for (const v of consumer.inputs) {
       const producer = v.producer;
-      if (!producer || !parent.has(producer) || readers.get(v) !== 1) continue;
+      if (!producer || !sets.has(producer) || readers.get(v) !== 1) continue;
       if (!canFuse(fusionOf(producer), fusionOf(consumer))) continue;
-      const [a, b] = [find(producer), find(consumer)];
-      if (a === b || (anchored.get(a) && anchored.get(b))) continue;
-      parent.set(a, b);
-      anchored.set(b, anchored.get(a)! || anchored.get(b)!);
+      const [a, b] = [sets.find(producer), sets.find(consumer)];
+      if (a === b || (anchored(a) && anchored(b))) continue;
+      sets.union(a, b);
     }
   }
-  const groups = new Map<Node, Node[]>();
-  for (const n of g.nodes) {
-    const r = find(n);
-    if (!groups.has(r)) groups.set(r, []);
-    groups.get(r)!.push(n);
-  }
-  return [...groups.values()].filter((members) => members.length > 1);
+  const order = new Map(g.nodes.map((n, i) => [n, i]));
+  return sets
+    .sets()
+    .filter((members) => members.length > 1)
+    .map((members) => members.sort((x, y) => order.get(x)! - order.get(y)!))
+    .sort((x, y) => order.get(x[0])! - order.get(y[0])!);
 }
 
 /**
@@ -79,34 +71,19 @@ export function loopFusionGroups(g: Graph, fusable: (n: Node) => boolean, key: (
   }
   const keys = new Map<Node, string>();
   for (const n of g.nodes) if (fusable(n)) keys.set(n, key(n));
-  // Union-find; each root holds its members.
-  const parent = new Map<Node, Node>();
-  const members = new Map<Node, Node[]>();
-  for (const n of keys.keys()) {
-    parent.set(n, n);
-    members.set(n, [n]);
-  }
-  const find = (n: Node): Node => {
-    let r = n;
-    while (parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(n, r);
-    return r;
-  };
+  const sets = new DisjointSets(keys.keys());
   for (const consumer of g.nodes) {
     if (!keys.has(consumer)) continue;
     for (const v of consumer.inputs) {
       const producer = v.producer;
       if (!producer || !keys.has(producer) || keys.get(producer) !== keys.get(consumer)) continue;
-      const [a, b] = [find(producer), find(consumer)];
-      if (a === b) continue;
-      const union = [...members.get(a)!, ...members.get(b)!];
-      if (leavesAndReenters(new Set(union), index, successors)) continue;
-      parent.set(a, b);
-      members.set(b, union);
-      members.delete(a);
+      const [a, b] = [sets.find(producer), sets.find(consumer)];
+      if (a === b || leavesAndReenters(new Set([...sets.membersOf(a), ...sets.membersOf(b)]), index, successors)) continue;
+      sets.union(a, b);
     }
   }
-  return [...members.values()]
+  return sets
+    .sets()
     .filter((group) => group.length > 1)
     .map((group) => group.sort((x, y) => index.get(x)! - index.get(y)!))
     .sort((x, y) => index.get(x[0])! - index.get(y[0])!);

@@ -138,3 +138,26 @@ export function symbolicSize(shape: SymShape): Dim {
   if (n === 0) return 0;
   return n === 1 ? syms.join('*') : [...syms, String(n)].join('*');
 }
+
+/**
+ * Merges adjacent dims that every operand walks as one (stride[d] = stride[d+1]·shape[d+1])
+ * and drops size-1 dims, so strided loops (wasm, fused kernels) see as few and as long rows as
+ * possible. No dims left (a one-element tensor) gives one dim of size 1.
+ */
+export function collapseDims(shape: readonly number[], strides: readonly (readonly number[])[]): [number[], number[][]] {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((s, k) => outStrides[k][last] === s[d] * shape[d])) {
+      outShape[last] *= shape[d];
+      strides.forEach((s, k) => (outStrides[k][last] = s[d]));
+    } else {
+      outShape.push(shape[d]);
+      strides.forEach((s, k) => outStrides[k].push(s[d]));
+    }
+  }
+  if (outShape.length === 0) return [[1], strides.map(() => [1])];
+  return [outShape, outStrides];
+}

@@ -8,27 +8,10 @@
 import { FlowgradError } from '../../errors.js';
 import { broadcastShapes, broadcastStrides } from '../../tensor/broadcast.js';
 import type { DType } from '../../tensor/dtype.js';
-import { contiguousStrides, sizeOf } from '../../tensor/shape.js';
+import { collapseDims, contiguousStrides, sizeOf } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { type AccessPattern, type FusedProgram, type RowFunction, generateRowFunction, slotDtypes, validateProgram } from './codegen.js';
 
-/** Dims of `shape` with size-1 dims dropped and neighbours merged where every operand's strides allow. */
-function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): { dims: number[]; strides: number[][] } {
-  const dims: number[] = [];
-  const out: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
-    const last = dims.length - 1;
-    if (last >= 0 && strides.every((s, k) => out[k][last] === s[d] * shape[d])) {
-      dims[last] *= shape[d];
-      strides.forEach((s, k) => (out[k][last] = s[d]));
-    } else {
-      dims.push(shape[d]);
-      strides.forEach((s, k) => out[k].push(s[d]));
-    }
-  }
-  return { dims, strides: out };
-}
 
 export class FusedKernel {
   private readonly rows = new Map<AccessPattern, RowFunction>();
@@ -63,9 +46,8 @@ export class FusedKernel {
     const data = inputs.map((t) => t.storage.data);
     const outData = outs.map((t) => t.storage.data);
     const inputStrides = inputs.map((t) => broadcastStrides(t.shape, t.strides, shape));
-    const { dims, strides } = collapse(shape, [...inputStrides, contiguousStrides(shape)]);
+    const [dims, strides] = collapseDims(shape, [...inputStrides, contiguousStrides(shape)]);
     strides.pop();
-    if (dims.length === 0) dims.push(1);
     const inner = dims.length - 1;
     const innerStrides = strides.map((s) => s[inner] ?? 0);
     const pattern = innerStrides.map((s) => (s === 0 ? 'c' : s === 1 ? 'u' : 's')).join('');

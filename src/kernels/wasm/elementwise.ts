@@ -10,7 +10,8 @@ import type { Kernel } from '../registry.js';
 import { alloc, copyInts, fitsWasmMemory, heapF32, withArena } from './heap.js';
 import { wasmKernels } from './module.js';
 import { runJobInOrder, threadCount } from './pool.js';
-import { collapseDims, fillFrom, stageContiguous, stageStrided } from './stage.js';
+import { collapseDims } from '../../tensor/shape.js';
+import { fillFrom, stageContiguous, stageStrided } from './stage.js';
 
 /** Op codes of asm/elementwise.ts (unary, then binary). */
 export const UNARY_CODES = { neg: 0, abs: 1, exp: 2, log: 3, sqrt: 4, tanh: 5, sigmoid: 6, relu: 7, sign: 8 } as const;

@@ -4,7 +4,7 @@
  * packs transposed operands itself); otherwise, or when asked, they are gathered into a
  * contiguous copy by a wasm loop.
  */
-import { contiguousStrides, sizeOf } from '../../tensor/shape.js';
+import { collapseDims, contiguousStrides, sizeOf } from '../../tensor/shape.js';
 import { usesHeapAllocator } from '../../tensor/storage.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { TensorType } from '../../tensor/type.js';
@@ -56,28 +56,6 @@ export function stageContiguous(t: Tensor): number {
   const desc = copyInts([...shape, ...strides, ...shape.map(() => 0)]);
   wasmKernels().exports.gather(s.ptr, dst, shape.length, desc);
   return dst;
-}
-
-/**
- * Merges adjacent dims that every operand walks as one (stride[d] = stride[d+1]·shape[d+1])
- * and drops size-1 dims, so the wasm loops see as few and as long rows as possible.
- */
-export function collapseDims(shape: readonly number[], strides: readonly (readonly number[])[]): [number[], number[][]] {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
-    const last = outShape.length - 1;
-    if (last >= 0 && strides.every((s, k) => outStrides[k][last] === s[d] * shape[d])) {
-      outShape[last] *= shape[d];
-      strides.forEach((s, k) => (outStrides[k][last] = s[d]));
-    } else {
-      outShape.push(shape[d]);
-      strides.forEach((s, k) => outStrides[k].push(s[d]));
-    }
-  }
-  if (outShape.length === 0) return [[1], strides.map(() => [1])];
-  return [outShape, outStrides];
 }
 
 /** A new float32 tensor of `type` filled from wasm memory at byte address `ptr`. */
