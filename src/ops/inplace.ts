@@ -49,14 +49,18 @@ function writeBack(op: string, x: Tensor, value: Tensor): Tensor {
   return x;
 }
 
-const inPlace = (op: string, f: (a: Tensor, b: Operand) => Tensor) => (x: Tensor, other: Operand): Tensor => {
-  checkWritable(op, x);
-  if (!(other instanceof Tensor) && typeof other !== 'number') throw new ValueError(op, 'other', 'a Tensor or a number', other);
-  const result = f(x, other);
+/** Writes an op's result back into `x`, refusing a result of a higher dtype kind (PyTorch's canCast). */
+function writeResult(op: string, x: Tensor, result: Tensor): Tensor {
   if (KIND[result.dtype] > KIND[x.dtype]) {
     throw new DTypeError(op, 'self', `${result.dtype} (the result's dtype, which cannot be written back into self; use the out-of-place op)`, x.dtype);
   }
   return writeBack(op, x, result);
+}
+
+const inPlace = (op: string, f: (a: Tensor, b: Operand) => Tensor) => (x: Tensor, other: Operand): Tensor => {
+  checkWritable(op, x);
+  if (!(other instanceof Tensor) && typeof other !== 'number') throw new ValueError(op, 'other', 'a Tensor or a number', other);
+  return writeResult(op, x, f(x, other));
 };
 
 const unaryInPlace = (op: UnaryOp, f: (x: Tensor) => Tensor) => (x: Tensor): Tensor => {
@@ -66,11 +70,7 @@ const unaryInPlace = (op: UnaryOp, f: (x: Tensor) => Tensor) => (x: Tensor): Ten
     x.storage.version++;
     return x;
   }
-  const result = f(x);
-  if (KIND[result.dtype] > KIND[x.dtype]) {
-    throw new DTypeError(name, 'self', `${result.dtype} (the result's dtype, which cannot be written back into self; use the out-of-place op)`, x.dtype);
-  }
-  return writeBack(name, x, result);
+  return writeResult(name, x, f(x));
 };
 
 export const exp_ = unaryInPlace('exp', exp);
