@@ -15,6 +15,7 @@ import { traceToGraph, unflattenTree } from '../ir/trace.js';
 import { isGradEnabled } from '../ops/gradMode.js';
 import { cond, whileLoop } from '../control/index.js';
 import { convertSource } from './source/convert.js';
+import { checkPassNames, optimize } from '../passes/optimize.js';
 import { sourceRuntime } from './source/runtime.js';
 import { type Executable, compile } from '../runtime/compile.js';
 import type { ExecutionStats } from '../runtime/sequential.js';
@@ -28,6 +29,11 @@ export interface JitOptions {
   mode?: 'trace' | 'source' | 'auto';
   /** Free variables of f, for a function rebuilt from its source. */
   scope?: Record<string, unknown>;
+  /**
+   * Graph passes run on each traced graph before it is compiled (fg.optimize): `true` for the
+   * default pipeline, or pass names. Off by default: the traced graph runs as recorded.
+   */
+  passes?: boolean | readonly string[];
 }
 
 export interface Jitted<F extends (...args: any[]) => any> {
@@ -97,6 +103,8 @@ const runtime = sourceRuntime({ cond, whileLoop });
 export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = {}): Jitted<F> {
   if (typeof f !== 'function') throw new ValueError('jit', 'f', 'a function', f);
   const mode = opts.mode ?? 'trace';
+  const passes = opts.passes ?? false;
+  if (passes !== true && passes !== false) checkPassNames('jit', passes);
   if (mode !== 'trace' && mode !== 'auto' && mode !== 'source') throw new ValueError('jit', 'mode', "'trace', 'source' or 'auto'", mode);
   const log: string[] = [];
   // The front end: 'source' rewrites if/while/?: into fg.cond/fg.whileLoop calls and traces
@@ -125,7 +133,9 @@ export function jit<F extends (...args: any[]) => any>(f: F, opts: JitOptions = 
     let entry = cache.get(key);
     if (!entry) {
       const reason = retraceReason(key, [...cache.keys()]);
-      const { graph, outputTree } = traceToGraph(target, args, f.name || 'jitted');
+      const traced = traceToGraph(target, args, f.name || 'jitted');
+      const { outputTree } = traced;
+      const graph = passes === false ? traced.graph : optimize(traced.graph, passes === true ? {} : { passes: [...passes] });
       traceCount++;
       log.push(`trace #${traceCount}: ${reason}`);
       entry = { key, graph, outputTree, grads: new Map() };

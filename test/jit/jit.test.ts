@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as fg from '../../src/index.js';
-import { expectClose, randomTensor } from '../helpers/tensors.js';
+import { expectClose, expectFlowgradError, randomTensor } from '../helpers/tensors.js';
 
 const f64 = (d: fg.NestedArray) => fg.tensor(d, { dtype: 'float64' });
 const classic = (x1: fg.Tensor, x2: fg.Tensor) => x1.log().add(x1.mul(x2)).sub(x2.sin());
@@ -178,6 +178,28 @@ describe('captured tensors', () => {
     fg.noGrad(() => w.mul_(2));
     expect(f(x).toArray()).toEqual([60, 64, 68]);
     expect(f.traceCount).toBe(1);
+  });
+});
+
+describe('jit with graph passes', () => {
+  it('optimizes each traced graph when asked, with the same results, forward and backward', () => {
+    const f = (x: fg.Tensor, w: fg.Tensor) => x.mul(w).add(x.mul(w)).exp().mul(2).add(1).sum();
+    const plain = fg.jit(f);
+    const optimized = fg.jit(f, { passes: true });
+    const x = f64([0.1, 0.2, 0.3]);
+    const w = f64([1, -1, 2]);
+    expect(optimized(x, w).item()).toBe(plain(x, w).item());
+    const g = optimized.graphFor(x, w);
+    expect(g.nodes.filter((n) => n.op === 'mul').length).toBeLessThan(plain.graphFor(x, w).nodes.filter((n) => n.op === 'mul').length);
+    expect(g.nodes.some((n) => n.op === 'fused')).toBe(true);
+    const wa = w.detach().requiresGrad_();
+    const wb = w.detach().requiresGrad_();
+    optimized(x, wa).backward();
+    plain(x, wb).backward();
+    expect(wa.grad!.toArray()).toEqual(wb.grad!.toArray());
+    expect(fg.jit(f, { passes: ['cse'] }).graphFor(x, w).nodes.some((n) => n.op === 'fused')).toBe(false);
+    expectFlowgradError(() => fg.jit(f, { passes: ['nope'] }), /jit: unknown pass "nope"; available: /);
+    expectFlowgradError(() => fg.jit(f, { passes: 'cse' as never }), /jit: argument 'passes' expected an array of pass names/);
   });
 });
 
