@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { WINOGRAD_MIN_CHANNELS, winogradApplies } from '../../src/kernels/wasm/winograd.js';
 import { expectMatchesReference, permuted, randomF32, sliced } from './wasmHelpers.js';
+import { REFERENCE_ONLY } from '../helpers/backend.js';
 
 interface Case {
   readonly name: string;
@@ -61,7 +62,7 @@ function outShape(c: Case): number[] {
 /** Float32 sums of up to a few thousand products: relative 1e-5 plus a small absolute slack. */
 const tolFor = (taps: number) => ({ rtol: 2e-5, atol: 1e-6 * Math.sqrt(taps) });
 
-describe('wasm conv2d kernels', () => {
+describe.skipIf(REFERENCE_ONLY)('wasm conv2d kernels', () => {
   for (const c of CASES) {
     const attrs = attrsOf(c);
     const y = outShape(c);

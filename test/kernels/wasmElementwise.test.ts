@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CHUNK } from '../../src/kernels/wasm/elementwise.js';
 import { WASM_OPS } from '../../src/kernels/wasm/index.js';
 import { ODD_SIZES, expanded, expectMatchesReference, f32, permuted, randomF32, sliced, transposed } from './wasmHelpers.js';
+import { REFERENCE_ONLY } from '../helpers/backend.js';
 
 /** ~2 ulp of float32 (the polynomial approximations) on top of the reference's rounding. */
 const TOL = { rtol: 1e-6, atol: 1e-37 };
@@ -20,7 +21,7 @@ function inputFor(op: string, shape: number[], seed: number) {
 
 const SPECIALS = [0, -0, 1, -1, 0.5, 1e-30, -1e-30, 1e-40, 88.7, 88.8, -87.4, -103, -104, 200, -200, Infinity, -Infinity, NaN, 3.4e38, -3.4e38, 0.625, -0.625, 0.6249, 9, -9];
 
-describe('wasm unary kernels', () => {
+describe.skipIf(REFERENCE_ONLY)('wasm unary kernels', () => {
   it('every op on every length near the unrolled loops\' edges', () => {
     for (const op of WASM_OPS.unary) {
       for (let n = 1; n <= 70; n++) expectMatchesReference(op, [inputFor(op, [n], n)], {}, tolOf(op));
@@ -51,7 +52,7 @@ describe('wasm unary kernels', () => {
   }
 });
 
-describe('wasm binary kernels', () => {
+describe.skipIf(REFERENCE_ONLY)('wasm binary kernels', () => {
   const cases: [string, number[], number[]][] = [
     ['same shape', [65, 3], [65, 3]],
     ['long', [CHUNK * 2 + 3], [CHUNK * 2 + 3]],

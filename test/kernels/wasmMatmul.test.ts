@@ -1,11 +1,12 @@
 /** @file The wasm matmul kernel against the reference kernel: odd sizes, views, broadcasting. */
 import { describe, it } from 'vitest';
 import { ODD_SIZES, expanded, expectMatchesReference, permuted, randomF32, sliced, transposed } from './wasmHelpers.js';
+import { REFERENCE_ONLY } from '../helpers/backend.js';
 
 /** Float32 dot products of length k: error grows like k·ε·Σ|ab|. */
 const tolFor = (k: number) => ({ rtol: 1e-5, atol: 1e-6 * (k + 1) });
 
-describe('wasm matmul kernel', () => {
+describe.skipIf(REFERENCE_ONLY)('wasm matmul kernel', () => {
   it('matches the reference on odd sizes', () => {
     let seed = 1;
     for (const m of ODD_SIZES) {

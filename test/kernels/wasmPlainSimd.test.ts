@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { wasmKernels } from '../../src/kernels/wasm/module.js';
 import { expectMatchesReference, randomF32, transposed } from './wasmHelpers.js';
+import { REFERENCE_ONLY } from '../helpers/backend.js';
 
 const previous = process.env.FLOWGRAD_WASM_SIMD;
 process.env.FLOWGRAD_WASM_SIMD = 'plain';
@@ -14,7 +15,7 @@ afterAll(() => {
   else process.env.FLOWGRAD_WASM_SIMD = previous;
 });
 
-describe('wasm kernels, plain-SIMD build', () => {
+describe.skipIf(REFERENCE_ONLY)('wasm kernels, plain-SIMD build', () => {
   it('is the build in use', () => {
     expect(wasmKernels().relaxedSimd).toBe(false);
   });

@@ -10,19 +10,20 @@ import { arenaBytesInUse } from '../../src/kernels/wasm/heap.js';
 import { wasmKernels } from '../../src/kernels/wasm/module.js';
 import { threadCount, warmUpPool } from '../../src/kernels/wasm/pool.js';
 import { expectMatchesReference, randomF32 } from './wasmHelpers.js';
+import { REFERENCE_ONLY } from '../helpers/backend.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const source = (path: string) => pathToFileURL(`${root}${path}`).href;
 const matmulType = (m: number, n: number) => [{ shape: [m, n], dtype: 'float32' as const }];
 
-describe('wasm module', () => {
+describe.skipIf(REFERENCE_ONLY)('wasm module', () => {
   it('uses the relaxed-SIMD (FMA) build on Node ≥ 20', () => {
     // Node 20 needs the V8 flag the loader sets; later Node versions validate it as is.
     expect(wasmKernels().relaxedSimd).toBe(true);
   });
 });
 
-describe('wasm scratch arena', () => {
+describe.skipIf(REFERENCE_ONLY)('wasm scratch arena', () => {
   it('holds nothing between calls, and keeps the memory size of the largest call', () => {
     const a = randomF32([300, 200], 1);
     const b = randomF32([200, 100], 2);
@@ -42,7 +43,7 @@ describe('wasm scratch arena', () => {
   });
 });
 
-describe('wasm thread pool', () => {
+describe.skipIf(REFERENCE_ONLY)('wasm thread pool', () => {
   it('has one slot per available core', () => {
     expect(threadCount()).toBeGreaterThanOrEqual(1);
   });

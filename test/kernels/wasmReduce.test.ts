@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { findKernel } from '../../src/kernels/registry.js';
 import { CHUNK } from '../../src/kernels/wasm/elementwise.js';
 import { ODD_SIZES, expectMatchesReference, f32, permuted, randomF32, sliced, transposed } from './wasmHelpers.js';
+import { REFERENCE_ONLY } from '../helpers/backend.js';
 
 /** Sums accumulate in float64 on both sides; only the final rounding differs. */
 const TOL = { rtol: 1e-6, atol: 1e-6 };
 const EXACT = { rtol: 0, atol: 0 };
 
-describe('wasm reductions', () => {
+describe.skipIf(REFERENCE_ONLY)('wasm reductions', () => {
   for (const op of ['sum', 'max', 'min']) {
     const tol = op === 'sum' ? TOL : EXACT;
     it(`${op} over the last axis, odd sizes`, () => {
@@ -72,7 +73,7 @@ describe('wasm reductions', () => {
  */
 const SOFTMAX_TOL = { softmax: { rtol: 2e-6, atol: 1e-7 }, logSoftmax: { rtol: 2e-6, atol: 2e-6 } };
 
-describe('wasm softmax and logSoftmax', () => {
+describe.skipIf(REFERENCE_ONLY)('wasm softmax and logSoftmax', () => {
   for (const op of ['softmax', 'logSoftmax'] as const) {
     const tol = SOFTMAX_TOL[op];
     it(`${op} over the last axis`, () => {

@@ -47,7 +47,8 @@ describe('passes and captured constants', () => {
     const w = fg.tensor([1, 2, 3]);
     const f = (x: fg.Tensor) => x.mul(w).add(x.mul(w)).mul(fg.tensor([2, 2, 2])).add(fg.tensor([2, 2, 2])).mul(1);
     const g = fg.trace(f, [fg.spec([3])]);
-    const out = optimize(g);
+    // fusion left out: which float32 ops it fuses depends on the kernels present (see fusion.ts).
+    const out = optimize(g, { passes: ['algebraic', 'constantFolding', 'cse', 'dce'] });
     // The two literal [2,2,2] merge into one constant; the literal 1 is gone (x·1 → x); w stays captured.
     expect(constants(out).map((n) => [isCaptured(n), String((n.attrs.value as fg.Tensor).toArray())])).toEqual([[true, '1,2,3'], [false, '2,2,2']]);
     expect(opsOf(out)).toEqual(['constant', 'mul', 'add', 'constant', 'mul', 'add']);

@@ -12,6 +12,7 @@ import { allSamples } from '../ir/graphs.js';
 import { opTable } from '../ops/opTable.js';
 import { expectSameBits, countOps, referenceRun } from './fusionHelpers.js';
 import { expectSameTensors } from './helpers.js';
+import { REFERENCE_ONLY } from '../helpers/backend.js';
 
 const asList = (out: fg.Tensor | fg.Tensor[]) => (Array.isArray(out) ? out : [out]);
 const specsOf = (xs: fg.Tensor[]) => xs.map((x) => (x.requiresGrad ? x : fg.spec([...x.shape], x.dtype)));
@@ -42,7 +43,8 @@ describe.each(Object.entries(allSamples()))('sample %s', (_name, sample) => {
   });
 });
 
-it('the samples have fused groups to test (lnMulSin, in float64, is one node; mlp fuses add → relu)', () => {
+// With the wasm kernels off, the fusion pass fuses float32 too: the counts below assume them on.
+it.skipIf(REFERENCE_ONLY)('the samples have fused groups to test (lnMulSin, in float64, is one node; mlp fuses add → relu)', () => {
   const { lnMulSin, mlp, constantsAndMovement } = allSamples();
   expect(fusion(lnMulSin.graph).nodes.map((n) => n.op)).toEqual(['fused']);
   expect(countOps(fusion(mlp.graph), 'fused')).toBe(0);
