@@ -10,6 +10,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { dataflowExecutable } from './dataflow/executor.js';
 import { type ExecutionStats, SequentialExecutor } from './sequential.js';
 import { isPrimitive } from '../ir/primitives.js';
+import { sinkExecutable } from './sink.js';
 
 /** A compiled graph: `run` executes it; `stats` describes the last run. */
 export interface Executable {
@@ -52,6 +53,7 @@ registerExecutor('sequential', (graph, options) => {
 });
 
 registerExecutor('dataflow', dataflowExecutable);
+registerExecutor('sink', sinkExecutable);
 
 /** The options `compile` knows (passes/compile.ts adds `passes`). */
 export const COMPILE_OPTION_NAMES: readonly string[] = ['executor', 'recycleBuffers'];
