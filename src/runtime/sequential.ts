@@ -127,6 +127,7 @@ export class SequentialExecutor extends GraphInterpreter<Tensor> {
    * carry), so its buffer may serve later nodes. Tensors the run did not allocate are ignored.
    */
   discard(t: Tensor): void {
+    this.liveBytes -= bytesOf(t);
     this.pool?.release(t.storage.data);
   }
 

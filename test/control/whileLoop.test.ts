@@ -133,6 +133,8 @@ describe('whileLoop in the executor: memory', () => {
     expect(i.item()).toBe(2000);
     expect(y.toArray()[0]).toBeCloseTo(1, 5);
     expect(exe.stats.buffersAllocated).toBeLessThan(20);
+    // Live bytes never hold more than a few iterations' carries (64 float32 each).
+    expect(exe.stats.peakBytes).toBeLessThan(20 * 64 * 4);
     // The eager loop agrees.
     const [ei, ey] = fg.whileLoop(([a]: fg.Tensor[]) => a.lt(2000), ([a, b]: fg.Tensor[]) => [a.add(1), b.mul(0.999).add(0.001)], [fg.zeros([]), x]) as fg.Tensor[];
     expect(ei.item()).toBe(2000);
