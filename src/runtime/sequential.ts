@@ -15,11 +15,11 @@ import { valueRef } from '../ir/printer.js';
 import { runKernel } from '../ops/dispatch.js';
 import { schemaOf } from '../ops/schema.js';
 import { BYTES_PER_ELEMENT } from '../tensor/dtype.js';
-import { Tensor, disposedError } from '../tensor/tensor.js';
-import { copyAs } from '../kernels/reference/copy.js';
+import { Tensor } from '../tensor/tensor.js';
 import type { TensorType } from '../tensor/type.js';
 import { BufferPool } from './bufferPool.js';
 import { runFused } from './fused.js';
+import { constantValue, ownedOutput } from './constants.js';
 
 /** What one run did; read it from `Executable.stats` after `run`. */
 export interface ExecutionStats {
@@ -58,12 +58,7 @@ export function registerNodeRunner(op: string, runner: NodeRunner): void {
 // A fused node is one launch of its generated kernel (runtime/fused.ts).
 registerNodeRunner('fused', (executor, node, inputs) => executor.launch(node, inputs, () => runFused(node, inputs)));
 
-registerNodeRunner('constant', (_exec, node) => {
-  const value = node.attrs.value as Tensor;
-  // A tensor captured by reference that its owner disposed since: its buffer may be reused.
-  if (value.disposed) throw disposedError('constant', 'value');
-  return [value];
-});
+registerNodeRunner('constant', (_exec, node) => [constantValue(node)]);
 
 const bytesOf = (t: Tensor): number => t.size * BYTES_PER_ELEMENT[t.dtype];
 
@@ -98,16 +93,9 @@ export class SequentialExecutor extends GraphInterpreter<Tensor> {
     }
   }
 
-  /**
-   * A literal constant the graph returns is copied: it belongs to the graph, and a caller
-   * writing into the result in place must not change what later runs return. (A captured
-   * tensor is returned as itself, as the function that was traced would return it.)
-   */
+  /** The outputs as the caller receives them (constants.ts). */
   private ownOutputs(graph: Graph, outputs: Tensor[]): Tensor[] {
-    return outputs.map((t, i) => {
-      const producer = graph.outputs[i].producer;
-      return producer?.op === 'constant' && producer.attrs.captured !== true ? copyAs(t, t.dtype) : t;
-    });
+    return outputs.map((t, i) => ownedOutput(t, graph.outputs[i].producer));
   }
 
   protected override runGraph(graph: Graph, inputs: readonly Tensor[]): Tensor[] {

@@ -21,11 +21,11 @@ import { BYTES_PER_ELEMENT } from '../tensor/dtype.js';
 import { isConcrete, shapesEqual, sizeOf } from '../tensor/shape.js';
 import { Tensor, disposedError } from '../tensor/tensor.js';
 import type { TensorType } from '../tensor/type.js';
-import { copyAs } from '../kernels/reference/copy.js';
 import { BufferPool } from './bufferPool.js';
 import type { CompileOptions, Executable } from './compile.js';
 import { runFused } from './fused.js';
 import { type ExecutionStats, emptyStats } from './sequential.js';
+import { constantValue, ownedOutput } from './constants.js';
 
 /** One step of the program: read slots, run, write slots, free the slots read for the last time. */
 interface Step {
@@ -49,10 +49,8 @@ export class SinkProgram {
   private readonly slotCount: number;
   private readonly inputSlots: number[];
   private readonly outputSlots: number[];
-  /** Outputs that are literal constants: copied, so a caller writing into one never changes later runs. */
-  private readonly literalOutputs: Set<number>;
-  /** Constants, preloaded into their slots at every run. */
-  private readonly constants: [number, Tensor][] = [];
+  /** Constant nodes, preloaded into their slots at every run. */
+  private readonly constants: [number, Node][] = [];
   private readonly naivePeakBytes: number;
   private readonly plannedPeakBytes: number;
 
@@ -78,7 +76,7 @@ export class SinkProgram {
       for (const v of node.outputs) if (!isConcrete(v.type.shape)) throw this.refuse(`${node.op} gives a symbolic shape ${formatType(v.type)}`);
       const outputs = node.outputs.map(slot);
       if (node.op === 'constant') {
-        this.constants.push([outputs[0], node.attrs.value as Tensor]);
+        this.constants.push([outputs[0], node]);
         continue;
       }
       const inputs = node.inputs.map(slot);
@@ -91,7 +89,6 @@ export class SinkProgram {
       for (const v of new Set(node.inputs)) if (lastUse.get(v) === node && !kept.has(v) && v.producer && v.producer.op !== 'constant') live -= bytesOf(v.type);
     }
     this.outputSlots = graph.outputs.map(slot);
-    this.literalOutputs = new Set(graph.outputs.flatMap((v, i) => (v.producer?.op === 'constant' && v.producer.attrs.captured !== true ? [i] : [])));
     this.slotCount = slotOf.size;
     this.naivePeakBytes = naive;
     this.plannedPeakBytes = peak;
@@ -124,10 +121,7 @@ export class SinkProgram {
       }
       slots[this.inputSlots[i]] = t;
     });
-    for (const [at, value] of this.constants) {
-      if (value.disposed) throw disposedError('constant', 'value');
-      slots[at] = value;
-    }
+    for (const [at, node] of this.constants) slots[at] = constantValue(node);
     const start = performance.now();
     const body = () => {
       for (const step of this.steps) {
@@ -141,7 +135,7 @@ export class SinkProgram {
           slots[f] = undefined;
         }
       }
-      return this.outputSlots.map((s, i) => (this.literalOutputs.has(i) ? copyAs(slots[s]!, slots[s]!.dtype) : slots[s]!));
+      return this.outputSlots.map((s, i) => ownedOutput(slots[s]!, graph.outputs[i].producer));
     };
     const results = pool ? pool.during(body) : body();
     stats.busyMs.cpu = performance.now() - start;

@@ -30,13 +30,15 @@ import { copyAs } from '../../kernels/reference/copy.js';
 import { runKernel } from '../../ops/dispatch.js';
 import { type OpSchema, schemaOf } from '../../ops/schema.js';
 import { tensor } from '../../tensor/create.js';
-import { Tensor, disposedError } from '../../tensor/tensor.js';
+import { Tensor } from '../../tensor/tensor.js';
 import type { TensorType } from '../../tensor/type.js';
 import type { CompileOptions, Executable } from '../compile.js';
 import { DEAD, DONE, FrameInstance, Iteration, type Token } from './frameState.js';
+import { constantValue } from '../constants.js';
 import { GraphOpRunner } from './graphOpRunner.js';
 import { LiveTensors } from './liveTensors.js';
 import { type Plan, planOf } from './plan.js';
+import { stallError } from './stall.js';
 import { type DataflowStats, addInnerStats, emptyDataflowStats, recordLaunch } from './stats.js';
 
 export type { DataflowStats } from './stats.js';
@@ -100,12 +102,7 @@ export class DataflowExecutor extends GraphInterpreter<Tensor> {
   }
 
   protected override evalNode(node: Node, inputs: readonly Tensor[]): Tensor[] {
-    if (node.op === 'constant') {
-      const value = node.attrs.value as Tensor;
-      // A tensor captured by reference that its owner disposed since: its buffer may be reused.
-      if (value.disposed) throw disposedError('constant', 'value');
-      return [value];
-    }
+    if (node.op === 'constant') return [constantValue(node)];
     const schema = schemaOf(node.op);
     if (schema) return this.launch(node, schema, inputs);
     const { outputs, stats } = this.graphOps.run(node, inputs);
@@ -368,28 +365,13 @@ export class DataflowExecutor extends GraphInterpreter<Tensor> {
 
   private result(graph: Graph, v: Value, top: Iteration): Tensor {
     const token = top.values.get(v);
-    if (token === undefined) throw this.stalled(graph, v);
+    if (token === undefined) throw stallError(graph, v, this.active, this.plan);
     if (token === DEAD) {
       throw new FlowgradError(`dataflow: graph ${formatName(graph.name)}: output ${valueRef(v)} is dead: it comes from a branch not taken (join branches with a Merge; a loop's results leave through Exit)`);
     }
     const t = token as Tensor;
     // A literal constant the graph returns is copied: the caller may write into it.
     return this.plan.literals.has(t) ? copyAs(t, t.dtype) : t;
-  }
-
-  /** The error for a run that ended with an output never computed: which nodes still wait, and for what. */
-  private stalled(graph: Graph, v: Value): FlowgradError {
-    const waiting: string[] = [];
-    for (const frame of this.active) {
-      for (const it of frame.iterations.values()) {
-        for (const node of it.missing.keys()) {
-          const absent = this.plan.deps.get(node)!.filter((d) => !it.values.has(d)).map((d) => (d.id < 0 ? `(after ${formatNodeLine(d.producer!)})` : valueRef(d)));
-          waiting.push(`${formatNodeLine(node)} in ${frame.describe(it.index)} waits for ${absent.join(', ')}`);
-        }
-      }
-    }
-    const shown = waiting.slice(0, 5).map((w) => `\n  ${w}`).join('') + (waiting.length > 5 ? `\n  … ${waiting.length - 5} more` : '');
-    return new FlowgradError(`dataflow: graph ${formatName(graph.name)} stalled: no node can run and output ${valueRef(v)} was never computed${waiting.length > 0 ? `; still waiting:${shown}` : ''}`);
   }
 
   // ---- kernels ----

@@ -9,6 +9,7 @@ import type { Graph } from '../../ir/graph.js';
 import type { Node } from '../../ir/node.js';
 import { Value } from '../../ir/value.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { isLiteralConstant } from '../constants.js';
 
 export interface Plan {
   /** The distinct values each node waits for: its inputs, then one per control dependency. */
@@ -50,7 +51,7 @@ export function planOf(graph: Graph): Plan {
     }
   }
   const literals = new Set<Tensor>();
-  for (const n of graph.nodes) if (n.op === 'constant' && n.attrs.captured !== true && n.attrs.value instanceof Tensor) literals.add(n.attrs.value);
+  for (const n of graph.nodes) if (isLiteralConstant(n) && n.attrs.value instanceof Tensor) literals.add(n.attrs.value);
   return {
     deps,
     readers,
